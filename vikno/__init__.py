@@ -1,0 +1,1 @@
+"""Vikno: the appeals platform of a city contact center and services center."""

@@ -1,0 +1,719 @@
+"""Every change of an appeal: one function per step of its lifecycle.
+
+Each function locks the appeal row, checks the role and the source status under the
+lock, writes the change and its history event in one transaction, and refuses with a
+ServiceError that changes nothing. Views, the API, workers and commands all call these.
+"""
+
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from vikno.accounts.models import User
+from vikno.appeals import checks
+from vikno.appeals.choices import (
+    ACTIVE_ASSIGNMENT_STATES,
+    OPEN_STATUSES,
+    AssignmentRole,
+    AssignmentState,
+    AttachmentPurpose,
+    Channel,
+    EventKind,
+    Kind,
+    Outcome,
+    Priority,
+    RejectionReason,
+    Status,
+)
+from vikno.appeals.models import Appeal, AppealEvent, Applicant, Assignment, Attachment
+from vikno.appeals.numbering import number_allocate
+from vikno.appeals.permissions import require
+from vikno.appeals.uploads import CheckedUpload, check_uploads
+from vikno.core.clock import local_date, now
+from vikno.core.deadlines import Term, due_at, extension_limit, forward_out_limit
+from vikno.core.errors import Forbidden, InvalidTransition, ValidationFailed
+from vikno.core.text import address_key, fold, normalize_phone
+from vikno.reference.models import Category, Organization, Territory
+from vikno.reference.selectors import route_for
+
+Actor = User | None
+
+
+@dataclass
+class ApplicantData:
+    """What the applicant tells about themselves when filing."""
+
+    kind: str = "citizen"
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    consent: bool = False
+    is_privileged: bool = False
+    privilege_note: str = ""
+
+
+@dataclass
+class Preprocessing:
+    """What an operator may correct or decide while pre-processing."""
+
+    kind: str | None = None
+    category: Category | None = None
+    territory: Territory | None = None
+    term: str | None = None
+    address: str | None = None
+    applicant_updates: dict[str, str] = field(default_factory=dict)
+
+
+# --- helpers --------------------------------------------------------------------------
+
+
+def _actor_label(actor: Actor, channel: str | None = None) -> str:
+    if actor is not None:
+        return str(actor)
+    return _("Applicant via %(channel)s") % {"channel": Channel(channel).label if channel else "—"}
+
+
+def _event(
+    appeal: Appeal,
+    kind: str,
+    actor: Actor,
+    *,
+    from_status: str = "",
+    comment: str = "",
+    data: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> AppealEvent:
+    return AppealEvent.objects.create(
+        appeal=appeal,
+        kind=kind,
+        actor=actor,
+        actor_label=_actor_label(actor, appeal.channel),
+        created_at=at or now(),
+        from_status=from_status,
+        to_status=appeal.status,
+        comment=comment,
+        data=data or {},
+    )
+
+
+def _locked(appeal: Appeal) -> Appeal:
+    # Re-read under a row lock: two operators pressing buttons at once are serialized
+    # here, and the status check below sees the winner's write.
+    return Appeal.objects.select_for_update().select_related("applicant", "category").get(pk=appeal.pk)
+
+
+def _require_status(appeal: Appeal, allowed: Iterable[str], action: str) -> None:
+    if appeal.status not in allowed:
+        raise InvalidTransition(
+            _("Cannot %(action)s an appeal in status \u00ab%(status)s\u00bb.")
+            % {"action": action, "status": Status(appeal.status).label}
+        )
+
+
+def _require_text(value: str, field_name: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationFailed(message, fields={field_name: [message]})
+    return value
+
+
+def _set_status(appeal: Appeal, status: str, **changes: Any) -> str:
+    previous = appeal.status
+    appeal.status = status
+    for name, value in changes.items():
+        setattr(appeal, name, value)
+    appeal.save()
+    return previous
+
+
+def _lead(appeal: Appeal, states: Iterable[str] = ACTIVE_ASSIGNMENT_STATES) -> Assignment | None:
+    return (
+        appeal.assignments.select_for_update()
+        .filter(role=AssignmentRole.LEAD, state__in=list(states))
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def _store_attachments(
+    appeal: Appeal, uploads: Sequence[CheckedUpload], actor: Actor, purpose: str
+) -> list[Attachment]:
+    stored = []
+    for upload in uploads:
+        attachment = Attachment(
+            appeal=appeal,
+            purpose=purpose,
+            token=secrets.token_hex(16),
+            extension=upload.extension,
+            original_name=upload.name,
+            content_type=upload.content_type,
+            size=upload.size,
+            created_at=now(),
+            uploaded_by=actor,
+        )
+        attachment.file.save(attachment.token + upload.extension, upload.file, save=False)
+        attachment.save()
+        stored.append(attachment)
+    return stored
+
+
+def _applicant_find_or_create(data: ApplicantData, at: datetime) -> Applicant:
+    phone = normalize_phone(data.phone)
+    email = data.email.strip().lower()
+    lookup = {"phone": phone} if phone else {"email": email} if email else None
+    if lookup and data.name.strip():
+        for candidate in Applicant.objects.filter(kind=data.kind, **lookup).order_by("-id")[:20]:
+            if fold(candidate.name) == fold(data.name):
+                changed = []
+                for name, value in (("email", email), ("phone", phone), ("address", data.address.strip())):
+                    if value and getattr(candidate, name) != value:
+                        setattr(candidate, name, value)
+                        changed.append(name)
+                if data.consent and candidate.consent_at is None:
+                    candidate.consent_at = at
+                    changed.append("consent_at")
+                if changed:
+                    candidate.save(update_fields=changed)
+                return candidate
+    return Applicant.objects.create(
+        kind=data.kind,
+        name=data.name.strip(),
+        phone=phone,
+        email=email,
+        address=data.address.strip(),
+        consent_at=at if data.consent else None,
+        is_privileged=data.is_privileged,
+        privilege_note=data.privilege_note.strip(),
+    )
+
+
+def _term_for(kind: str, category: Category) -> str:
+    if kind == Kind.SERVICE_REQUEST and category.service_level_hours:
+        return Term.SERVICE_LEVEL
+    return category.term if category.term != Term.SERVICE_LEVEL else Term.STANDARD
+
+
+def _due_for(term: str, received_at: datetime, category: Category) -> datetime:
+    return due_at(term=term, received_at=received_at, service_level_hours=category.service_level_hours)
+
+
+# --- registration ---------------------------------------------------------------------
+
+
+def appeal_register(
+    *,
+    actor: Actor,
+    kind: str,
+    channel: str,
+    category: Category,
+    text: str,
+    address: str = "",
+    territory: Territory | None = None,
+    applicant: ApplicantData | None = None,
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+    received_at: datetime | None = None,
+    urgent: bool = False,
+    files: Sequence[UploadedFile] = (),
+) -> Appeal:
+    """Register an appeal from any channel and give it its number and due time."""
+    if actor is None:
+        if channel != Channel.WEB:
+            raise Forbidden(_("Sign in to register appeals from this channel."), status=401, code="unauthorized")
+    else:
+        require(actor, "register")
+    errors: dict[str, list[str]] = {}
+    if kind not in Kind.values:
+        errors["kind"] = [_("Choose the kind of the appeal.")]
+    if channel not in Channel.values:
+        errors["channel"] = [_("Unknown channel.")]
+    if not category.is_active or category.children.exists():
+        errors["category"] = [_("Choose a specific category (the last level of the list).")]
+    if not (text or "").strip():
+        errors["text"] = [_("Describe the essence of the matter.")]
+    moment = now()
+    if received_at is not None and received_at > moment:
+        errors["received_at"] = [_("The time of receipt cannot be in the future.")]
+    if (latitude is None) != (longitude is None):
+        errors["latitude"] = [_("Give both latitude and longitude, or neither.")]
+    if applicant is not None and channel == Channel.WEB and not applicant.consent:
+        errors["applicant.consent"] = [_("Consent to the processing of personal data is required.")]
+    uploads: list[CheckedUpload] = []
+    try:
+        uploads = check_uploads(files)
+    except ValidationFailed as exc:
+        errors.update(exc.fields)
+    if errors:
+        raise ValidationFailed(_("The appeal was not registered: check the marked fields."), fields=errors)
+
+    received = received_at or moment
+    term = _term_for(kind, category)
+    with transaction.atomic():
+        person = _applicant_find_or_create(applicant, moment) if applicant and (applicant.name or applicant.phone or applicant.email) else None
+        priority = Priority.URGENT if urgent else Priority.PRIVILEGED if person and person.is_privileged else Priority.NORMAL
+        appeal = Appeal.objects.create(
+            number=number_allocate(year=local_date(received).year),
+            tracking_token=secrets.token_urlsafe(24),
+            applicant=person,
+            kind=kind,
+            channel=channel,
+            category=category,
+            territory=territory,
+            address=address.strip(),
+            address_key=address_key(address),
+            latitude=latitude,
+            longitude=longitude,
+            text=text.strip(),
+            priority=priority,
+            term=term,
+            received_at=received,
+            due_at=_due_for(term, received, category),
+            created_by=actor,
+        )
+        _event(appeal, EventKind.REGISTERED, actor, data={"due_at": appeal.due_at.isoformat()})
+        _store_attachments(appeal, uploads, actor, AttachmentPurpose.APPEAL)
+    return appeal
+
+
+def appeal_attach(
+    *, actor: Actor, appeal: Appeal, files: Sequence[UploadedFile], purpose: str = AttachmentPurpose.APPEAL
+) -> list[Attachment]:
+    """Attach files to an open appeal (within the per-appeal limit)."""
+    require(actor, "attach")
+    uploads = check_uploads(files, already=appeal.attachments.count())
+    with transaction.atomic():
+        appeal = _locked(appeal)
+        if not appeal.is_open:
+            raise InvalidTransition(_("Files can be attached only to an open appeal."))
+        stored = _store_attachments(appeal, uploads, actor, purpose)
+        _event(appeal, EventKind.ATTACHMENT_ADDED, actor, data={"count": len(stored)})
+    return stored
+
+
+# --- pre-processing -------------------------------------------------------------------
+
+
+def appeal_preprocess(*, actor: Actor, appeal: Appeal, changes: Preprocessing | None = None) -> Appeal:
+    """Check art. 5, classify, flag a repeated appeal; an anonymous one is closed unconsidered."""
+    require(actor, "preprocess")
+    changes = changes or Preprocessing()
+    with transaction.atomic():
+        appeal = _locked(appeal)
+        _require_status(appeal, {Status.REGISTERED}, _("pre-process"))
+        _apply_preprocessing(appeal, changes)
+        if checks.is_anonymous(appeal):
+            moment = now()
+            previous = _set_status(
+                appeal, Status.REJECTED, outcome=Outcome.REJECTED,
+                rejection_reason=RejectionReason.ANONYMOUS, closed_at=moment,
+            )
+            _event(appeal, EventKind.REJECTED, actor, from_status=previous,
+                   comment=str(RejectionReason.ANONYMOUS.label), data={"reason": RejectionReason.ANONYMOUS})
+            return appeal
+        problems = checks.art5_problems(appeal)
+        if problems:
+            raise ValidationFailed(
+                _("The appeal does not meet the requirements of art. 5 of the Law; complete it or "
+                  "return it to the applicant with explanations."),
+                code="art5_incomplete",
+                fields=problems,
+            )
+        previous = _set_status(appeal, Status.PREPROCESSED)
+        _event(appeal, EventKind.PREPROCESSED, actor, from_status=previous, data={"term": appeal.term})
+        earlier = _decided_same_matter(appeal)
+        if earlier is not None:
+            appeal.repeated_of = earlier
+            appeal.save(update_fields=["repeated_of", "updated_at"])
+            _event(appeal, EventKind.FLAGGED_REPEATED, actor, data={"repeats": earlier.number})
+    return appeal
+
+
+def _apply_preprocessing(appeal: Appeal, changes: Preprocessing) -> None:
+    if changes.kind is not None:
+        if changes.kind not in Kind.values:
+            raise ValidationFailed(_("Unknown kind."), fields={"kind": [_("Unknown kind.")]})
+        appeal.kind = changes.kind
+    if changes.category is not None:
+        if changes.category.children.exists() or not changes.category.is_active:
+            msg = _("Choose a specific category (the last level of the list).")
+            raise ValidationFailed(msg, fields={"category": [msg]})
+        appeal.category = changes.category
+    if changes.territory is not None:
+        appeal.territory = changes.territory
+    if changes.address is not None:
+        appeal.address = changes.address.strip()
+        appeal.address_key = address_key(appeal.address)
+    term = changes.term or _term_for(appeal.kind, appeal.category)
+    if term not in Term.values or (term == Term.SERVICE_LEVEL and not appeal.category.service_level_hours):
+        msg = _("This term cannot be applied to this category.")
+        raise ValidationFailed(msg, fields={"term": [msg]})
+    if term != appeal.term or changes.category is not None:
+        appeal.term = term
+        appeal.due_at = _due_for(term, appeal.received_at, appeal.category)
+    if changes.applicant_updates:
+        allowed = {"name", "address", "phone", "email"}
+        updates = {k: v.strip() for k, v in changes.applicant_updates.items() if k in allowed}
+        if "phone" in updates:
+            updates["phone"] = normalize_phone(updates["phone"])
+        if appeal.applicant is None:
+            appeal.applicant = Applicant.objects.create(**updates)
+        else:
+            Applicant.objects.filter(pk=appeal.applicant_id).update(**updates)
+            appeal.applicant.refresh_from_db()
+    appeal.save()
+
+
+def _decided_same_matter(appeal: Appeal) -> Appeal | None:
+    """The applicant's latest decided appeal in the same category, if any (art. 8)."""
+    applicant = appeal.applicant
+    if applicant is None:
+        return None
+    same_person = Appeal.objects.filter(applicant=applicant)
+    if applicant.phone:
+        same_person = Appeal.objects.filter(applicant__phone=applicant.phone)
+    return (
+        same_person.filter(
+            category=appeal.category,
+            status=Status.CLOSED,
+            outcome__in=[Outcome.RESOLVED, Outcome.CONSULTED],
+        )
+        .exclude(pk=appeal.pk)
+        .order_by("-closed_at")
+        .first()
+    )
+
+
+def appeal_answer_on_spot(*, actor: Actor, appeal: Appeal, answer: str) -> Appeal:
+    """A consultation: the operator answers at once and the appeal is closed."""
+    require(actor, "answer_on_spot")
+    answer = _require_text(answer, "answer", _("Write the answer given to the applicant."))
+    with transaction.atomic():
+        appeal = _locked(appeal)
+        _require_status(appeal, {Status.REGISTERED, Status.PREPROCESSED}, _("answer on the spot"))
+        moment = now()
+        previous = _set_status(
+            appeal, Status.CLOSED, outcome=Outcome.CONSULTED, answer=answer, answered_at=moment, closed_at=moment
+        )
+        _event(appeal, EventKind.ANSWERED_ON_SPOT, actor, from_status=previous, comment=answer)
+    return appeal
+
+
+# --- forwarding by competence ---------------------------------------------------------
+
+
+def appeal_forward(
+    *,
+    actor: Actor,
+    appeal: Appeal,
+    organization: Organization | None = None,
+    co_executors: Sequence[Organization] = (),
+    due: datetime | None = None,
+    instruction: str = "",
+) -> Appeal:
+    """Send the appeal to the competent organization (by the routing rules when none is named)."""
+    require(actor, "forward")
+    with transaction.atomic():
+        appeal = _locked(appeal)
+        _require_status(appeal, {Status.PREPROCESSED, Status.RETURNED}, _("forward"))
+        if organization is None:
+            organization = route_for(category=appeal.category, territory=appeal.territory)
+            if organization is None:
+                msg = _("No routing rule matches this category and territory: choose the executor.")
+                raise ValidationFailed(msg, code="no_route", fields={"organization": [msg]})
+        _check_executor(organization, "organization")
+        co = list(dict.fromkeys(co_executors))
+        for other in co:
+            _check_executor(other, "co_executors")
+        if organization in co:
+            msg = _("The executor cannot also be a co-executor.")
+            raise ValidationFailed(msg, fields={"co_executors": [msg]})
+        if due is not None and not (now() < due <= appeal.due_at):
+            msg = _("The executor's due time must be in the future and not later than the appeal's.")
+            raise ValidationFailed(msg, fields={"due_at": [msg]})
+        moment = now()
+        appeal.assignments.filter(state__in=list(ACTIVE_ASSIGNMENT_STATES)).update(state=AssignmentState.CANCELLED)
+        for org, role in [(organization, AssignmentRole.LEAD), *((o, AssignmentRole.CO) for o in co)]:
+            Assignment.objects.create(
+                appeal=appeal, organization=org, role=role, due_at=due or appeal.due_at,
+                instruction=instruction.strip(), created_at=moment,
+            )
+        previous = _set_status(appeal, Status.FORWARDED, executor=organization)
+        _event(
+            appeal, EventKind.FORWARDED, actor, from_status=previous, comment=instruction.strip(),
+            data={"organization": organization.name, "co_executors": [o.name for o in co]},
+        )
+    return appeal
+
+
+def _check_executor(organization: Organization, field_name: str) -> None:
+    if organization.is_external:
+        msg = _("%(org)s is outside Vikno: send the appeal there by competence instead.") % {"org": organization}
+        raise ValidationFailed(msg, fields={field_name: [msg]})
+    if not organization.is_active:
+        msg = _("%(org)s no longer accepts appeals.") % {"org": organization}
+        raise ValidationFailed(msg, fields={field_name: [msg]})
+
+
+def appeal_forward_out(*, actor: Actor, appeal: Appeal, organization: Organization, note: str = "") -> Appeal:
+    """Art. 7: send an appeal outside our competence to the competent body and tell the applicant."""
+    require(actor, "forward_out")
+    if not organization.is_external:
+        msg = _("Choose a body outside Vikno; organizations inside get appeals by forwarding.")
+        raise ValidationFailed(msg, fields={"organization": [msg]})
+    with transaction.atomic():
+        appeal = _locked(appeal)
+        _require_status(appeal, {Status.REGISTERED, Status.PREPROCESSED, Status.RETURNED}, _("send on"))
+        moment = now()
+        limit = forward_out_limit(appeal.received_at)
+        appeal.assignments.filter(state__in=list(ACTIVE_ASSIGNMENT_STATES)).update(state=AssignmentState.CANCELLED)
+        Assignment.objects.create(
+            appeal=appeal, organization=organization, role=AssignmentRole.LEAD,
+            state=AssignmentState.TRANSFERRED, due_at=appeal.due_at, instruction=note.strip(), created_at=moment,
+        )
+        previous = _set_status(
+            appeal, Status.FORWARDED_OUT, outcome=Outcome.FORWARDED_OUT, executor=organization, closed_at=moment
+        )
+        _event(
+            appeal, EventKind.FORWARDED_OUT, actor, from_status=previous, comment=note.strip(),
+            data={"organization": organization.name, "sent_at": moment.isoformat(),
+                  "limit": limit.isoformat(), "late": moment > limit},
+        )
+    return appeal
+
+
+# --- execution ------------------------------------------------------------------------
+
+
+def _assignment_for(appeal: Appeal, actor: Actor, organization: Organization | None) -> Assignment:
+    """The active assignment the actor acts on: of the named organization, of the actor's
+    own organization, or else the lead one."""
+    active = appeal.assignments.select_for_update().filter(state__in=list(ACTIVE_ASSIGNMENT_STATES))
+    if organization is None and actor is not None and actor.organization_id:
+        own = active.filter(organization_id=actor.organization_id).first()
+        if own is not None:
+            return own
+    if organization is not None:
+        found = active.filter(organization=organization).first()
+    else:
+        found = active.filter(role=AssignmentRole.LEAD).first()
+    if found is None:
+        raise InvalidTransition(_("There is no active assignment of this organization for this appeal."))
+    return found
+
+
+def appeal_accept(*, actor: Actor, appeal: Appeal, organization: Organization | None = None) -> Assignment:
+    """The executor (or co-executor) takes the appeal into its work."""
+    with transaction.atomic():
+        appeal = _locked(appeal)
+        assignment = _assignment_for(appeal, actor, organization)
+        require(actor, "accept", assignment=assignment)
+        if assignment.state != AssignmentState.PENDING:
+            raise InvalidTransition(_("This assignment has already been accepted."))
+        assignment.state = AssignmentState.ACCEPTED
+        assignment.accepted_at = now()
+        assignment.official = actor if actor is not None and not actor.is_service_account else None
+        assignment.save()
+        previous = appeal.status
+        if assignment.role == AssignmentRole.LEAD:
+            _require_status(appeal, {Status.FORWARDED}, _("accept"))
+            _set_status(appeal, Status.ACCEPTED)
+        _event(appeal, EventKind.ACCEPTED, actor, from_status=previous,
+               data={"organization": assignment.organization.name, "role": assignment.role})
+    return assignment
+
+
+def appeal_return(*, actor: Actor, appeal: Appeal, reason: str, organization: Organization | None = None) -> Assignment:
+    """The executor returns the appeal as not within its competence; the operator re-routes it."""
+    reason = _require_text(reason, "reason", _("Explain why this is not within your competence."))
+    with transaction.atomic():
+        appeal = _locked(appeal)
+        assignment = _assignment_for(appeal, actor, organization)
+        require(actor, "return", assignment=assignment)
+        if assignment.state not in (AssignmentState.PENDING, AssignmentState.ACCEPTED):
+            raise InvalidTransition(_("An appeal already in work cannot be returned; ask for a change of executor."))
+        assignment.state = AssignmentState.RETURNED
+        assignment.return_reason = reason
+        assignment.save()
+        previous = appeal.status
+        if assignment.role == AssignmentRole.LEAD:
+            _set_status(appeal, Status.RETURNED, executor=None)
+        _event(appeal, EventKind.RETURNED, actor, from_status=previous, comment=reason,
+               data={"organization": assignment.organization.name, "role": assignment.role})
+    return assignment
+
+
+def appeal_start_work(*, actor: Actor, appeal: Appeal, organization: Organization | None = None) -> Assignment:
+    with transaction.atomic():
+        appeal = _locked(appeal)
+        assignment = _assignment_for(appeal, actor, organization)
+        require(actor, "start_work", assignment=assignment)
+        if assignment.state != AssignmentState.ACCEPTED:
+            raise InvalidTransition(_("Accept the appeal before starting work."))
+        assignment.state = AssignmentState.IN_WORK
+        assignment.save()
+        previous = appeal.status
+        if assignment.role == AssignmentRole.LEAD:
+            _set_status(appeal, Status.IN_WORK)
+        _event(appeal, EventKind.WORK_STARTED, actor, from_status=previous,
+               data={"organization": assignment.organization.name, "role": assignment.role})
+    return assignment
+
+
+def appeal_report_execution(
+    *,
+    actor: Actor,
+    appeal: Appeal,
+    report: str,
+    files: Sequence[UploadedFile] = (),
+    organization: Organization | None = None,
+) -> Assignment:
+    """The executor reports what was done (text and evidence); the lead's report is the answer."""
+    report = _require_text(report, "report", _("Describe what was done."))
+    uploads = check_uploads(files, already=appeal.attachments.count())
+    with transaction.atomic():
+        appeal = _locked(appeal)
+        assignment = _assignment_for(appeal, actor, organization)
+        require(actor, "report_execution", assignment=assignment)
+        if assignment.state not in (AssignmentState.ACCEPTED, AssignmentState.IN_WORK):
+            raise InvalidTransition(_("Only an accepted appeal can be reported as executed."))
+        moment = now()
+        assignment.state = AssignmentState.EXECUTED
+        assignment.report = report
+        assignment.executed_at = moment
+        assignment.save()
+        previous = appeal.status
+        if assignment.role == AssignmentRole.LEAD:
+            _set_status(appeal, Status.EXECUTED, answer=report, answered_at=moment)
+        _store_attachments(appeal, uploads, actor, AttachmentPurpose.REPORT)
+        _event(appeal, EventKind.EXECUTED, actor, from_status=previous, comment=report,
+               data={"organization": assignment.organization.name, "role": assignment.role, "files": len(uploads)})
+    return assignment
+
+
+def appeal_verify(*, actor: Actor, appeal: Appeal, confirmed: bool, note: str = "") -> Appeal:
+    """Verification with the applicant: confirmed closes, not confirmed sends back to work."""
+    require(actor, "verify")
+    if not confirmed:
+        note = _require_text(note, "note", _("Write what the applicant says is not done."))
+    with transaction.atomic():
+        appeal = _locked(appeal)
+        _require_status(appeal, {Status.EXECUTED}, _("verify"))
+        if confirmed:
+            previous = _set_status(appeal, Status.CLOSED, outcome=Outcome.RESOLVED, closed_at=now())
+            _event(appeal, EventKind.CONFIRMED, actor, from_status=previous, comment=note.strip())
+        else:
+            lead = _lead(appeal, {AssignmentState.EXECUTED})
+            if lead is not None:
+                lead.state = AssignmentState.IN_WORK
+                lead.save(update_fields=["state"])
+            previous = _set_status(appeal, Status.IN_WORK)
+            _event(appeal, EventKind.NOT_CONFIRMED, actor, from_status=previous, comment=note)
+    return appeal
+
+
+# --- deadlines, rejection, duplicates, re-opening ---------------------------------------
+
+
+def appeal_extend(*, actor: Actor, appeal: Appeal, due: datetime, reason: str) -> Appeal:
+    """The head extends the term (art. 20): with a reason, never past 45 days from receipt."""
+    require(actor, "extend")
+    reason = _require_text(reason, "reason", _("Give the reason for the extension; the applicant is told it."))
+    with transaction.atomic():
+        appeal = _locked(appeal)
+        _require_status(appeal, OPEN_STATUSES, _("extend"))
+        limit = extension_limit(appeal.received_at)
+        if due <= appeal.due_at:
+            msg = _("The new term must be later than the current one.")
+            raise ValidationFailed(msg, fields={"due_at": [msg]})
+        if due > limit:
+            msg = _("The term cannot exceed 45 days from receipt (until %(limit)s).") % {
+                "limit": f"{local_date(limit):%d.%m.%Y}"
+            }
+            raise ValidationFailed(msg, code="term_exceeds_limit", fields={"due_at": [msg]})
+        old = appeal.due_at
+        appeal.assignments.filter(state__in=list(ACTIVE_ASSIGNMENT_STATES), due_at=old).update(due_at=due)
+        _set_status(appeal, appeal.status, due_at=due)
+        _event(appeal, EventKind.EXTENDED, actor, from_status=appeal.status, comment=reason,
+               data={"from": old.isoformat(), "to": due.isoformat()})
+    return appeal
+
+
+def appeal_reject(
+    *, actor: Actor, appeal: Appeal, reason: str, comment: str = "", repeated_of: Appeal | None = None
+) -> Appeal:
+    """Leave the appeal without consideration on a legal ground."""
+    require(actor, "reject")
+    if reason not in RejectionReason.values:
+        msg = _("Choose a legal ground.")
+        raise ValidationFailed(msg, fields={"reason": [msg]})
+    if reason == RejectionReason.INCOMPLETE:
+        comment = _require_text(comment, "comment", _("Write the explanation returned to the applicant."))
+    with transaction.atomic():
+        appeal = _locked(appeal)
+        _require_status(appeal, {Status.REGISTERED, Status.PREPROCESSED, Status.RETURNED}, _("reject"))
+        if reason == RejectionReason.REPEATED:
+            earlier = repeated_of or appeal.repeated_of
+            if earlier is None or earlier.pk == appeal.pk or earlier.status != Status.CLOSED:
+                msg = _("Name the earlier appeal on the same matter that has been decided.")
+                raise ValidationFailed(msg, fields={"repeated_of": [msg]})
+            appeal.repeated_of = earlier
+        if reason == RejectionReason.ANONYMOUS and not checks.is_anonymous(appeal):
+            msg = _("The author of this appeal is known; it is not anonymous.")
+            raise ValidationFailed(msg, fields={"reason": [msg]})
+        appeal.assignments.filter(state__in=list(ACTIVE_ASSIGNMENT_STATES)).update(state=AssignmentState.CANCELLED)
+        previous = _set_status(
+            appeal, Status.REJECTED, outcome=Outcome.REJECTED, rejection_reason=reason, closed_at=now()
+        )
+        _event(appeal, EventKind.REJECTED, actor, from_status=previous, comment=comment.strip(),
+               data={"reason": reason})
+    return appeal
+
+
+def appeal_merge(*, actor: Actor, appeal: Appeal, parent: Appeal) -> Appeal:
+    """Merge a duplicate into an open appeal on the same matter; it follows the parent."""
+    require(actor, "merge")
+    with transaction.atomic():
+        # Lock both rows in id order so two merges of the same pair cannot deadlock.
+        first, second = sorted([appeal.pk, parent.pk])
+        list(Appeal.objects.select_for_update().filter(pk__in=[first, second]).order_by("pk"))
+        appeal = _locked(appeal)
+        parent = _locked(parent)
+        _require_status(appeal, {Status.REGISTERED, Status.PREPROCESSED, Status.RETURNED}, _("merge"))
+        if parent.pk == appeal.pk or not parent.is_open or parent.parent_id is not None:
+            msg = _("Merge into another open appeal that is not itself a duplicate.")
+            raise ValidationFailed(msg, fields={"parent": [msg]})
+        appeal.assignments.filter(state__in=list(ACTIVE_ASSIGNMENT_STATES)).update(state=AssignmentState.CANCELLED)
+        previous = _set_status(appeal, Status.MERGED, outcome=Outcome.MERGED, parent=parent, closed_at=now())
+        _event(appeal, EventKind.MERGED, actor, from_status=previous, data={"parent": parent.number})
+    return appeal
+
+
+def appeal_reopen(*, actor: Actor, appeal: Appeal, reason: str) -> Appeal:
+    """Re-open a closed or unconsidered appeal; it is considered anew with a fresh term."""
+    require(actor, "reopen")
+    reason = _require_text(reason, "reason", _("Give the reason for re-opening."))
+    with transaction.atomic():
+        appeal = _locked(appeal)
+        _require_status(appeal, {Status.CLOSED, Status.REJECTED}, _("re-open"))
+        moment = now()
+        lead = _lead(appeal, {AssignmentState.EXECUTED})
+        if lead is not None:
+            lead.state = AssignmentState.IN_WORK
+            lead.save(update_fields=["state"])
+        target = Status.IN_WORK if lead is not None else Status.PREPROCESSED
+        term = appeal.term
+        previous = _set_status(
+            appeal, target, outcome="", rejection_reason="", closed_at=None,
+            due_at=_due_for(term, moment, appeal.category),
+        )
+        _event(appeal, EventKind.REOPENED, actor, from_status=previous, comment=reason,
+               data={"due_at": appeal.due_at.isoformat()})
+    return appeal

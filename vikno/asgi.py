@@ -1,0 +1,8 @@
+"""ASGI entry point (used by `make run`)."""
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vikno.settings")
+application = get_asgi_application()

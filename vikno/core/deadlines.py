@@ -1,0 +1,87 @@
+"""Deadline arithmetic of the Law of Ukraine "On citizens' appeals" (art. 7 and 20).
+
+Terms are counted in calendar days from the day of receipt: an appeal that needs no
+additional study is decided "at once, and no later than fifteen days", others "within one
+month"; the head may extend the term, but never past forty-five days in total. A term
+ends at the end of its last local day. City-service requests carry per-category service
+levels in hours, counted from the moment of receipt. The numbers live in
+settings.VIKNO_TERMS.
+"""
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from vikno.core.clock import end_of_local_day, hours_from, local_date
+
+
+class Term(models.TextChoices):
+    """Which term of art. 20 applies to an appeal."""
+
+    SHORT = "short", _("up to 15 days (needs no additional study)")
+    STANDARD = "standard", _("one month")
+    SERVICE_LEVEL = "service_level", _("service level in hours")
+
+
+@dataclass(frozen=True)
+class Terms:
+    short_days: int
+    standard_months: int
+    max_days: int
+    forward_out_days: int
+    due_soon_hours: int
+
+    @classmethod
+    def current(cls) -> "Terms":
+        t = settings.VIKNO_TERMS
+        return cls(
+            short_days=t["SHORT_DAYS"],
+            standard_months=t["STANDARD_MONTHS"],
+            max_days=t["MAX_DAYS"],
+            forward_out_days=t["FORWARD_OUT_DAYS"],
+            due_soon_hours=t["DUE_SOON_HOURS"],
+        )
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later; the 31st of January plus a month is the last of February."""
+    month_index = day.month - 1 + months
+    year = day.year + month_index // 12
+    month = month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def due_at(*, term: str, received_at: datetime, service_level_hours: int | None = None) -> datetime:
+    """When an appeal received at `received_at` must be decided under `term`."""
+    terms = Terms.current()
+    if term == Term.SERVICE_LEVEL:
+        if not service_level_hours:
+            raise ValueError("a service-level term needs the category's hours")
+        return hours_from(received_at, service_level_hours)
+    received = local_date(received_at)
+    if term == Term.SHORT:
+        return end_of_local_day(received + timedelta(days=terms.short_days))
+    if term == Term.STANDARD:
+        return end_of_local_day(add_months(received, terms.standard_months))
+    raise ValueError(f"unknown term {term!r}")
+
+
+def extension_limit(received_at: datetime) -> datetime:
+    """The latest due time an extension may set: 45 days from receipt in total."""
+    return end_of_local_day(local_date(received_at) + timedelta(days=Terms.current().max_days))
+
+
+def forward_out_limit(received_at: datetime) -> datetime:
+    """Art. 7: an appeal outside our competence is sent on within five days."""
+    return end_of_local_day(
+        local_date(received_at) + timedelta(days=Terms.current().forward_out_days)
+    )
+
+
+def due_soon_threshold(moment: datetime) -> datetime:
+    """Appeals due before this moment (and not yet overdue) are "due soon"."""
+    return moment + timedelta(hours=Terms.current().due_soon_hours)
