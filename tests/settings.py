@@ -1,0 +1,9 @@
+"""Test settings: production settings (DEBUG off) with a throwaway secret key."""
+
+import os
+
+os.environ.setdefault("VIKNO_SECRET_KEY", "tests-only-secret-key-not-for-production")
+
+from vikno.settings import *  # noqa: E402, F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast tests only
