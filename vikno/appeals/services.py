@@ -113,7 +113,7 @@ def _locked(appeal: Appeal) -> Appeal:
 def _require_status(appeal: Appeal, allowed: Iterable[str], action: str) -> None:
     if appeal.status not in allowed:
         raise InvalidTransition(
-            _("Cannot %(action)s an appeal in status \u00ab%(status)s\u00bb.")
+            _("Cannot %(action)s an appeal in status «%(status)s».")
             % {"action": action, "status": Status(appeal.status).label}
         )
 
