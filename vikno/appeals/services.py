@@ -425,6 +425,12 @@ def appeal_forward(
         _require_status(appeal, {Status.PREPROCESSED, Status.RETURNED}, _("forward"))
         if organization is None:
             organization = route_for(category=appeal.category, territory=appeal.territory)
+            # The rules would send a returned appeal straight back to the body that has just
+            # said it is not its competence: then the operator must choose the executor.
+            if organization is not None and appeal.assignments.filter(
+                organization=organization, state=AssignmentState.RETURNED
+            ).exists():
+                organization = None
             if organization is None:
                 msg = _("No routing rule matches this category and territory: choose the executor.")
                 raise ValidationFailed(msg, code="no_route", fields={"organization": [msg]})
