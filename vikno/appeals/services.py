@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from vikno.accounts.models import User
+from vikno.accounts.models import Role, User
 from vikno.appeals import checks
 from vikno.appeals.choices import (
     ACTIVE_ASSIGNMENT_STATES,
@@ -34,7 +34,7 @@ from vikno.appeals.choices import (
 )
 from vikno.appeals.models import Appeal, AppealEvent, Applicant, Assignment, Attachment
 from vikno.appeals.numbering import number_allocate
-from vikno.appeals.permissions import require
+from vikno.appeals.permissions import require, role_of
 from vikno.appeals.uploads import CheckedUpload, check_uploads
 from vikno.core.clock import local_date, now
 from vikno.core.deadlines import Term, due_at, extension_limit, forward_out_limit
@@ -291,6 +291,11 @@ def appeal_attach(
     uploads = check_uploads(files, already=appeal.attachments.count())
     with transaction.atomic():
         appeal = _locked(appeal)
+        # An executor's role lets it attach, but only to an appeal its organization works on.
+        if role_of(actor) == Role.EXECUTOR and not appeal.assignments.filter(
+            organization_id=actor.organization_id
+        ).exclude(state__in=[AssignmentState.RETURNED, AssignmentState.CANCELLED]).exists():
+            raise Forbidden(_("This appeal is assigned to another organization."))
         if not appeal.is_open:
             raise InvalidTransition(_("Files can be attached only to an open appeal."))
         stored = _store_attachments(appeal, uploads, actor, purpose)
