@@ -32,7 +32,8 @@ def fold(text: str) -> str:
 
 def address_key(address: str) -> str:
     """A comparable form of an address: "вулиця Соборна, буд. 5" == "вул. Соборна 5"."""
-    words = re.split(r"[\s,;]+", fold(address))
+    # "вул.Соборна,5" is typed as often as "вул. Соборна, 5": a dot ends a word too.
+    words = re.split(r"[\s,;]+", fold(address).replace(".", ". "))
     kept = [_STREET_WORDS.get(word, word) for word in words]
     return " ".join(word.strip(".") for word in kept if word.strip("."))[:300]
 
