@@ -7,7 +7,7 @@ datetime is ever made.
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -47,4 +47,9 @@ def start_of_local_day(day: date) -> datetime:
 
 
 def hours_from(moment: datetime, hours: int) -> datetime:
-    return moment + timedelta(hours=hours)
+    """`hours` real hours after `moment`.
+
+    Counted in UTC: Python adds a timedelta to a Europe/Kyiv datetime on the wall clock, so
+    "24 hours" from noon before the spring change would be 23 real hours.
+    """
+    return moment.astimezone(UTC) + timedelta(hours=hours)

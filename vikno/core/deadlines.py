@@ -84,4 +84,4 @@ def forward_out_limit(received_at: datetime) -> datetime:
 
 def due_soon_threshold(moment: datetime) -> datetime:
     """Appeals due before this moment (and not yet overdue) are "due soon"."""
-    return moment + timedelta(hours=Terms.current().due_soon_hours)
+    return hours_from(moment, Terms.current().due_soon_hours)
