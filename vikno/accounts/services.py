@@ -29,6 +29,7 @@ def apikey_create(
     scopes: list[str] | None = None,
     is_demo: bool = False,
     secret: str | None = None,
+    prefix: str | None = None,
 ) -> tuple[ApiKey, str]:
     """Create a key; return it and the plain key, which is shown once and never stored.
 
@@ -47,7 +48,8 @@ def apikey_create(
         )
         user.set_unusable_password()
         user.save(update_fields=["password"])
-    prefix = secrets.token_hex(4)
+    # A fixed prefix and secret (the demo key) make the same plain key on every machine.
+    prefix = prefix or secrets.token_hex(4)
     secret = secret or secrets.token_urlsafe(32)
     key = ApiKey.objects.create(
         name=name, prefix=prefix, key_hash=_hash(secret), user=user, scopes=list(scopes)
