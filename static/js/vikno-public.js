@@ -22,10 +22,12 @@
     // (hiding <option>s does not work in every mobile browser).
     var original = Array.prototype.map.call(select.children, function (node) { return node.cloneNode(true); });
     box.hidden = false;
+    // The person's own choice survives searches that hide it for a while.
+    var chosen = select.value;
+    select.addEventListener("change", function () { chosen = select.value; });
 
     input.addEventListener("input", function () {
       var query = fold(input.value);
-      var chosen = select.value;
       var found = 0;
       select.textContent = "";
       original.forEach(function (node) {
@@ -44,7 +46,7 @@
         if (group.children.length) select.appendChild(group);
       });
       select.value = chosen;
-      if (select.value !== chosen) select.value = "";
+      if (select.value !== chosen) select.value = "";  // hidden by the search: not sent
       if (!status) return;
       if (!query) { status.textContent = ""; return; }
       status.textContent = found === 0 ? status.dataset.none

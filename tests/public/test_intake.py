@@ -245,6 +245,9 @@ def test_filled_honeypot_registers_nothing(client, world, form_data):
     assert list(form.errors) == ["__all__"]
     assert form.errors.as_data()["__all__"][0].code == "honeypot"
     assert nothing_registered()
+    # The trap is not echoed back, so a person whose browser filled it can send again.
+    assert "spam.example" not in response.content.decode()
+    assert '<input type="text" name="website" id="id_website" value=""' in response.content.decode()
 
 
 def test_service_refusal_is_shown_next_to_the_fields(client, world, form_data, monkeypatch):

@@ -190,6 +190,7 @@ def test_unknown_token_is_404(client, world):
     assert response.status_code == 404
     assert response.templates[0].name == "public/track_not_found.html"
     assert '<meta name="robots" content="noindex">' in response.content.decode()
+    assert client.get("/track/" + "x" * 500).status_code == 404
 
 
 def test_lookup_by_pasted_link_redirects_to_the_status_page(client, world):

@@ -41,6 +41,14 @@ SERVICE_FIELDS = {
     "applicant.privilege_note": "privilege_note",
 }
 
+# Plain words for the legal kinds (Law "On citizens' appeals", art. 3), shown under each.
+KIND_HINTS = {
+    Kind.PROPOSAL: _("An idea how to improve the work of the city or its services."),
+    Kind.APPLICATION: _("A request to help you exercise a right or interest."),
+    Kind.COMPLAINT: _("Your rights or interests were violated and you ask to restore them."),
+    Kind.SERVICE_REQUEST: _("A city-service problem: no water, a pothole, rubbish not taken away."),
+}
+
 
 @dataclass(frozen=True)
 class CategoryChoices:
@@ -199,6 +207,10 @@ class AppealForm(forms.Form):
         limits = settings.VIKNO_ATTACHMENTS
         return {"count": limits["MAX_FILES"], "size": filesizeformat(limits["MAX_BYTES"])}
 
+    def kind_options(self) -> list[tuple]:
+        """The kind radios, each with its plain-words hint."""
+        return [(radio, KIND_HINTS.get(radio.data["value"], "")) for radio in self["kind"]]
+
     # --- cleaning ---------------------------------------------------------------------
 
     def clean_category(self) -> Category:
@@ -239,7 +251,7 @@ class AppealForm(forms.Form):
         data = super().clean()
         if data.get("website"):
             raise forms.ValidationError(
-                gettext("The form was filled in automatically. Leave the last field empty."),
+                gettext("The form could not be accepted. Check it and send it again."),
                 code="honeypot",
             )
         needs_residence = data.get("kind") and data["kind"] != Kind.SERVICE_REQUEST

@@ -21,6 +21,7 @@ from vikno.public.status import public_status
 # The tracking token of the appeal just filed in this browser session: the page after
 # the redirect (Post/Redirect/Get) shows its number and private link.
 SESSION_KEY = "public_registered_token"
+MAX_TOKEN_LENGTH = 64  # Appeal.tracking_token's column
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -84,7 +85,7 @@ def track_lookup(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def track(request: HttpRequest, token: str) -> HttpResponse:
-    appeal = appeal_by_tracking_token(token)
+    appeal = appeal_by_tracking_token(token) if len(token) <= MAX_TOKEN_LENGTH else None
     if appeal is None:
         response = render(request, "public/track_not_found.html", status=404)
         return _private(response)
