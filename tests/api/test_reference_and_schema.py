@@ -5,9 +5,11 @@ import re
 from vikno.reference.models import Category
 
 
-def test_categories_flat_list_with_tree_fields(api, world):
-    items = {c["code"]: c for c in api.get("/categories").json()}
-    assert set(items) == {"housing", "water", "no-cold-water", "pothole"}
+def test_categories_flat_list_in_tree_order(api, world):
+    response = api.get("/categories")
+    assert [c["code"] for c in response.json()] == ["housing", "water", "no-cold-water", "pothole"]
+    assert "Водопостачання".encode() in response.content  # letters, not \u escapes
+    items = {c["code"]: c for c in response.json()}
     assert items["no-cold-water"] == {
         "code": "no-cold-water",
         "name": "Відсутність холодної води",

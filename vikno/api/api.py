@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
 
 from vikno.api.auth import api_auth
-from vikno.api.errors import error_response, install_error_handlers
+from vikno.api.errors import UnicodeJSONRenderer, error_response, install_error_handlers
 from vikno.appeals.api import router as appeals_router
 from vikno.reference.api import router as reference_router
 
@@ -63,6 +63,7 @@ api = ViknoAPI(
     ),
     urls_namespace="api-v1",
     auth=api_auth,
+    renderer=UnicodeJSONRenderer(),
     # validatorUrl: Swagger UI would otherwise fetch a badge from validator.swagger.io.
     docs=Swagger(settings={"validatorUrl": None, "persistAuthorization": True}),
 )

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.renderers import JSONRenderer
 
 from vikno.core.errors import ServiceError
 
@@ -32,6 +33,12 @@ _STATUS_CODES = {
     422: "validation_error",
     429: "throttled",
 }
+
+
+class UnicodeJSONRenderer(JSONRenderer):
+    """JSON with Ukrainian letters as they are, not as \\u escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}
 
 
 class ErrorOut(Schema):

@@ -23,16 +23,16 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Status
-from ninja.renderers import JSONRenderer
 
 from vikno.api.auth import caller_of
+from vikno.api.errors import UnicodeJSONRenderer
 from vikno.api.models import IdempotencyRecord
 from vikno.core.clock import now
 from vikno.core.errors import ServiceError, ValidationFailed
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 200
-_renderer = JSONRenderer()
+_renderer = UnicodeJSONRenderer()
 
 
 class _LostRace(Exception):

@@ -45,22 +45,36 @@ def _code(node) -> str | None:
     return node.code if node is not None else None
 
 
+def _tree_order(categories: list[Category]) -> list[Category]:
+    """Parents before their children, siblings by position and name (depth first)."""
+    ids = {c.pk for c in categories}
+    children: dict[int | None, list[Category]] = {}
+    for c in categories:
+        children.setdefault(c.parent_id if c.parent_id in ids else None, []).append(c)
+    ordered: list[Category] = []
+    stack = list(reversed(children.get(None, [])))
+    while stack:
+        node = stack.pop()
+        ordered.append(node)
+        stack.extend(reversed(children.get(node.pk, [])))
+    return ordered
+
+
 @router.get("/categories", response={200: list[CategoryOut], **ERROR_RESPONSES})
 def category_list(request: HttpRequest, leaves_only: bool = False):
-    """Active categories as a flat list in tree order of position; `parent` is a code.
+    """Active categories as a flat list in tree order; `parent` is the parent's code.
 
     Appeals are registered in leaf categories (`is_leaf`), which carry the term.
     """
-    qs = (
-        Category.objects.filter(is_active=True)
-        .select_related("parent", "default_executor")
-        .annotate(
-            has_children=Exists(Category.objects.filter(parent=OuterRef("pk"), is_active=True))
+    active_children = Category.objects.filter(parent=OuterRef("pk"), is_active=True)
+    categories = _tree_order(
+        list(
+            Category.objects.filter(is_active=True)
+            .select_related("parent", "default_executor")
+            .annotate(has_children=Exists(active_children))
+            .order_by("position", "name", "id")
         )
-        .order_by("position", "name", "id")
     )
-    if leaves_only:
-        qs = qs.filter(has_children=False)
     return [
         CategoryOut(
             code=c.code,
@@ -71,7 +85,8 @@ def category_list(request: HttpRequest, leaves_only: bool = False):
             service_level_hours=c.service_level_hours,
             default_executor=_code(c.default_executor),
         )
-        for c in qs
+        for c in categories
+        if not (leaves_only and c.has_children)
     ]
 
 
