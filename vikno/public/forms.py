@@ -11,6 +11,7 @@ from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -134,7 +135,7 @@ class AppealForm(forms.Form):
     )
     applicant_kind = forms.ChoiceField(
         label=_("You write as"),
-        choices=ApplicantKind.choices,
+        choices=[(value, capfirst(label)) for value, label in ApplicantKind.choices],
         initial=ApplicantKind.CITIZEN,
     )
     name = forms.CharField(
