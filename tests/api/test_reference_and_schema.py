@@ -81,6 +81,10 @@ def test_openapi_schema_lists_every_endpoint(client, db):
     for ref in ("categories", "organizations", "territories"):
         assert set(paths[f"/api/v1/{ref}"]) == {"get"}
     register = paths["/api/v1/appeals"]["post"]
+    for operations in paths.values():
+        if "post" in operations:
+            headers = [p["name"] for p in operations["post"]["parameters"] if p["in"] == "header"]
+            assert headers == ["Idempotency-Key"]
     assert {"201", "401", "403", "404", "422"} <= set(register["responses"])
     assert set(schema["components"]["securitySchemes"]) == {
         "BearerKey",

@@ -18,9 +18,26 @@ from vikno.api.errors import UnicodeJSONRenderer, error_response, install_error_
 from vikno.appeals.api import router as appeals_router
 from vikno.reference.api import router as reference_router
 
+IDEMPOTENCY_PARAMETER = {
+    "in": "header",
+    "name": "Idempotency-Key",
+    "required": False,
+    "schema": {"type": "string", "maxLength": 200},
+    "description": "Retrying with the same key returns the first answer instead of acting "
+    "again; the same key with a different request is refused (idempotency_key_reused).",
+}
+
 
 class ViknoAPI(NinjaAPI):
-    """NinjaAPI whose 405 and unknown-path answers use the API's error shape."""
+    """NinjaAPI whose 405 and unknown-path answers use the API's error shape, and whose
+    schema documents the Idempotency-Key header of every POST."""
+
+    def get_openapi_schema(self, **kwargs):
+        schema = super().get_openapi_schema(**kwargs)
+        for operations in schema["paths"].values():
+            if "post" in operations:
+                operations["post"].setdefault("parameters", []).append(IDEMPOTENCY_PARAMETER)
+        return schema
 
     def _get_urls(self):
         patterns = super()._get_urls()
