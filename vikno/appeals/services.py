@@ -106,8 +106,13 @@ def _event(
 
 def _locked(appeal: Appeal) -> Appeal:
     # Re-read under a row lock: two operators pressing buttons at once are serialized
-    # here, and the status check below sees the winner's write.
-    return Appeal.objects.select_for_update().select_related("applicant", "category").get(pk=appeal.pk)
+    # here, and the status check below sees the winner's write. Only the appeal row is
+    # locked: PostgreSQL refuses FOR UPDATE on the nullable side of the applicant join.
+    return (
+        Appeal.objects.select_for_update(of=("self",))
+        .select_related("applicant", "category")
+        .get(pk=appeal.pk)
+    )
 
 
 def _require_status(appeal: Appeal, allowed: Iterable[str], action: str) -> None:
