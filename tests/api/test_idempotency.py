@@ -1,9 +1,12 @@
 """`Idempotency-Key`: a retried POST answers the first result instead of acting twice."""
 
 import json
+import threading
 from unittest import mock
 
+from django.db import connection
 from django.db.models import QuerySet
+from django.test import Client
 
 from tests.api.conftest import appeal_body, assert_error
 from vikno.api.models import IdempotencyRecord
@@ -188,3 +191,35 @@ def test_multipart_retry_is_recognised(api, register, tmp_path):
     assert [r.status_code for r in responses] == [201, 201]
     assert responses[1].content == responses[0].content
     assert Appeal.objects.get(number=number).attachments.count() == 1
+
+
+def test_two_identical_requests_at_once_make_one_appeal(transactional_db, api):
+    """Real concurrency: two threads, two database connections, one key."""
+    barrier = threading.Barrier(2)
+    body = json.dumps(appeal_body())
+    results = []
+
+    def send():
+        try:
+            barrier.wait()
+            results.append(
+                Client().post(
+                    "/api/v1/appeals",
+                    body,
+                    content_type="application/json",
+                    HTTP_AUTHORIZATION=f"Bearer {api.keys['operator']}",
+                    HTTP_IDEMPOTENCY_KEY="same-moment",
+                )
+            )
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [r.status_code for r in results] == [201, 201]
+    assert results[0].content == results[1].content
+    assert Appeal.objects.count() == 1
+    assert IdempotencyRecord.objects.count() == 1
