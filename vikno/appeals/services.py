@@ -297,9 +297,13 @@ def appeal_attach(
     with transaction.atomic():
         appeal = _locked(appeal)
         # An executor's role lets it attach, but only to an appeal its organization works on.
-        if role_of(actor) == Role.EXECUTOR and not appeal.assignments.filter(
-            organization_id=actor.organization_id
-        ).exclude(state__in=[AssignmentState.RETURNED, AssignmentState.CANCELLED]).exists():
+        own = actor.organization_id if actor is not None else None
+        if role_of(actor) == Role.EXECUTOR and (
+            own is None
+            or not appeal.assignments.filter(organization_id=own)
+            .exclude(state__in=[AssignmentState.RETURNED, AssignmentState.CANCELLED])
+            .exists()
+        ):
             raise Forbidden(_("This appeal is assigned to another organization."))
         if not appeal.is_open:
             raise InvalidTransition(_("Files can be attached only to an open appeal."))
