@@ -104,4 +104,5 @@ compile_messages() {
 }
 
 # Where SQLite, media and collected static files live (see vikno/settings.py).
-ensure_var_dir() { mkdir -p "${VIKNO_VAR_DIR:-var}"; }
+# (static/ is STATIC_ROOT: collectstatic fills it; WhiteNoise warns when it is missing.)
+ensure_var_dir() { mkdir -p "${VIKNO_VAR_DIR:-var}/static"; }
