@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared helpers for the scripts in bin/ (sourced, not run). Bash only.
 # Every script cds to the repository root before sourcing this file.
 
