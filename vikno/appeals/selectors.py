@@ -9,7 +9,7 @@ from vikno.appeals.choices import PUBLIC_EVENT_KINDS, Status
 from vikno.appeals.models import Appeal, AppealEvent
 from vikno.core.clock import now
 from vikno.core.deadlines import due_soon_threshold
-from vikno.core.text import normalize_phone
+from vikno.core.text import address_key, normalize_phone
 from vikno.reference.models import Category, Organization, Territory
 from vikno.reference.selectors import subtree_ids
 
@@ -52,14 +52,24 @@ def appeal_list(filters: AppealFilter) -> QuerySet[Appeal]:
         overdue = Appeal.objects.overdue(moment).values("pk")
         qs = qs.filter(pk__in=overdue) if filters.overdue else qs.exclude(pk__in=overdue)
     if filters.due_soon:
-        qs = qs.filter(pk__in=Appeal.objects.due_soon(moment, due_soon_threshold(moment)).values("pk"))
+        qs = qs.filter(
+            pk__in=Appeal.objects.due_soon(moment, due_soon_threshold(moment)).values("pk")
+        )
     if filters.received_from:
         qs = qs.filter(received_at__gte=filters.received_from)
     if filters.received_to:
         qs = qs.filter(received_at__lt=filters.received_to)
     if filters.text:
         term = filters.text.strip()
-        match = Q(number__iexact=term) | Q(text__icontains=term) | Q(address__icontains=term)
+        match = Q(number__iexact=term) | Q(address__icontains=term)
+        # SQLite folds case for ASCII only, so "соборна" would not find "Соборна" there:
+        # addresses are also matched on their folded key, and the text in the two spellings
+        # people type (as is, all lower, capitalized). PostgreSQL needs none of this.
+        for variant in dict.fromkeys([term, term.lower(), term.capitalize()]):
+            match |= Q(text__icontains=variant)
+        key = address_key(term)
+        if key:
+            match |= Q(address_key__contains=key)
         phone = normalize_phone(term)
         if len(phone) >= 10:
             match |= Q(applicant__phone=phone)
@@ -81,7 +91,11 @@ def appeal_public_history(appeal: Appeal) -> QuerySet[AppealEvent]:
 
 
 def appeal_by_tracking_token(token: str) -> Appeal | None:
-    return Appeal.objects.select_related("category", "executor", "parent").filter(tracking_token=token).first()
+    return (
+        Appeal.objects.select_related("category", "executor", "parent")
+        .filter(tracking_token=token)
+        .first()
+    )
 
 
 def duplicate_candidates(appeal: Appeal, limit: int = 20) -> QuerySet[Appeal]:
