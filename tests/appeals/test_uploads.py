@@ -11,7 +11,7 @@ from vikno.appeals import services
 from vikno.appeals.choices import AttachmentPurpose, EventKind
 from vikno.appeals.models import Appeal, Attachment, NumberSequence
 from vikno.appeals.uploads import check_uploads, sniff
-from vikno.core.errors import ValidationFailed
+from vikno.core.errors import InvalidTransition, ValidationFailed
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 100
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 100
@@ -204,3 +204,13 @@ def test_execution_report_with_a_bad_file_changes_nothing(flow, settings, snapsh
 )
 def test_sniff(head, expected):
     assert sniff(head) == expected
+
+
+@pytest.mark.parametrize("status", ["closed", "rejected", "merged", "forwarded_out"])
+def test_files_are_not_attached_to_a_final_appeal(flow, settings, snapshot, status):
+    appeal = flow.at(status)
+    before = snapshot(appeal)
+    with pytest.raises(InvalidTransition):
+        services.appeal_attach(actor=flow.operator, appeal=appeal, files=[upload("a.jpg", JPEG)])
+    assert snapshot(appeal) == before
+    assert stored_files(settings) == []
