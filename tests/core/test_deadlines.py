@@ -7,6 +7,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.factories import register_appeal
+from vikno.appeals.models import Appeal, AppealEvent
+from vikno.appeals.services import appeal_extend
 from vikno.core import clock
 from vikno.core.deadlines import (
     Term,
@@ -16,6 +19,7 @@ from vikno.core.deadlines import (
     extension_limit,
     forward_out_limit,
 )
+from vikno.core.errors import ValidationFailed
 
 KYIV = ZoneInfo("Europe/Kyiv")
 
@@ -221,3 +225,36 @@ def test_end_of_local_day_is_the_last_second_of_that_day(day):
     assert clock.local_date(end) == day
     assert clock.local_date(end + timedelta(seconds=1)) == day + timedelta(days=1)
     assert clock.start_of_local_day(day) <= end
+
+
+# --- the cap applied by the extension service -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "received",
+    [
+        kyiv(2026, 3, 2, 11, 0),  # the cap falls after the spring change
+        kyiv(2026, 9, 20, 23, 30),  # late evening; the cap falls after the autumn change
+        kyiv(2028, 1, 20, 0, 5),  # just after local midnight, leap year
+    ],
+)
+def test_extension_exactly_to_the_cap_is_allowed_a_second_later_is_not(world, received):
+    with clock.travel(received):
+        appeal = register_appeal(actor=world["users"]["operator"], category=world["pothole"])
+    supervisor = world["users"]["supervisor"]
+    cap = extension_limit(received)
+    assert clock.local_date(cap) == clock.local_date(received) + timedelta(days=45)
+
+    with pytest.raises(ValidationFailed) as exc:
+        appeal_extend(actor=supervisor, appeal=appeal, due=cap + timedelta(seconds=1), reason="x")
+    assert exc.value.code == "term_exceeds_limit"
+    assert Appeal.objects.get(pk=appeal.pk).due_at == appeal.due_at
+    assert AppealEvent.objects.filter(appeal=appeal).count() == 1
+
+    appeal_extend(actor=supervisor, appeal=appeal, due=cap, reason="Потрібна перевірка на місці")
+    assert Appeal.objects.get(pk=appeal.pk).due_at == cap
+
+    with pytest.raises(ValidationFailed) as exc:
+        appeal_extend(actor=supervisor, appeal=appeal, due=cap - timedelta(days=1), reason="x")
+    assert exc.value.code == "validation_error"
+    assert Appeal.objects.get(pk=appeal.pk).due_at == cap
