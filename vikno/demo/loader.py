@@ -10,6 +10,10 @@ Each appeal's life is a generator: it yields the moment of its next step, and th
 after the `yield` runs at that moment. A step planned after "now" never happens, so recent
 appeals are found in the middle of their lives. All choices come from seeded
 `random.Random` objects, so two loads at the same hour give the same appeals.
+
+The whole load is one transaction: the services' own atomic blocks become savepoints, the
+database commits once (fast on SQLite), and an interrupted load leaves nothing behind, so
+"already loaded" always means "completely loaded".
 """
 
 import hashlib
@@ -25,7 +29,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from vikno.accounts.models import ApiKey, Role, User
+from vikno.accounts.models import Role, User
 from vikno.accounts.services import apikey_create
 from vikno.appeals import services
 from vikno.appeals.choices import (
@@ -351,10 +355,12 @@ _HOUSE_PATTERNS = [
 ]
 
 
-def render(template: str, rng: random.Random, place: Place, received: datetime) -> str:
+def render(
+    template: str, rng: random.Random, place: Place, received: datetime, *, again: bool = False
+) -> str:
     for pattern, replacement in _HOUSE_PATTERNS:
         template = pattern.sub(replacement, template)
-    month = data.MONTHS_GENITIVE[(local_date(received).month - 2) % 12]
+    month = data.MONTHS[(local_date(received).month - 2) % 12]  # the month before
     values = {
         "addr": place.address,
         "num": place.number,
@@ -374,6 +380,8 @@ def render(template: str, rng: random.Random, place: Place, received: datetime) 
     body = template.format(**values)
     opening = rng.choice(data.OPENINGS)
     closing = rng.choice(data.CLOSINGS)
+    if again:
+        opening = f"{opening}Звертаюся повторно. "
     return f"{opening}{body[0].upper()}{body[1:]} {closing}".strip()
 
 
@@ -460,7 +468,6 @@ class Plan:
     steps: int = 1  # registration is the first
     appeal: Appeal | None = None
     place: Place | None = None
-    category: Category | None = None
     extra: dict = field(default_factory=dict)
 
 
@@ -887,9 +894,8 @@ class Simulation:
         _node, category = self.ref.leaves[leaf.code]
         template = rng.choice(leaf.texts)
         uses_place = "{addr}" in template or "{street}" in template
-        text = render(template, rng, place, plan.received_at)
-        if plan.fate == REPEATED and plan.extra.get("earlier") is not None:
-            text = f"Звертаюся повторно. {text}"
+        again = plan.fate == REPEATED and plan.extra.get("earlier") is not None
+        text = render(template, rng, place, plan.received_at, again=again)
         kind = self.kind_for(plan, leaf, template)
         if (
             kind != Kind.SERVICE_REQUEST
@@ -916,7 +922,6 @@ class Simulation:
             urgent=plan.urgent,
         )
         plan.appeal = appeal
-        plan.category = category
         if uses_place and plan.fate != MERGED:
             pool = self.pools.open_with_address
             pool.append((plan, appeal))
@@ -969,6 +974,7 @@ class Simulation:
             if other.person is not None
             and (other.person.phone or other.person.email)
             and other.person.kind == "citizen"
+            and other.leaf.profile != data.CONSULT
             and other.person.address
         ]
         if not candidates:
@@ -1078,6 +1084,3 @@ def digest() -> str:
     ):
         h.update(repr(row).encode())
     return h.hexdigest()
-
-
-__all__ = ["AlreadyLoaded", "ApiKey", "demo_api_key", "digest", "is_loaded", "load", "sign_ins"]
