@@ -73,7 +73,14 @@ def test_every_role_has_a_demo_user(loaded):
     vodokanal = User.objects.get(username="executor.vodokanal")
     assert (vodokanal.role, vodokanal.organization.code) == (Role.EXECUTOR, "kp-vodokanal")
     assert not staff.filter(role=Role.EXECUTOR, organization__isnull=True).exists()
-    assert "operator" in loaded and data.DEMO_PASSWORD in loaded and DEMO_KEY in loaded
+    # The README lists these; they must be the same on every machine.
+    assert data.DEMO_PASSWORD == "vikno-demo-2026"
+    assert DEMO_KEY == "vk_demo0000_vikno-demo-api-key-2026"
+    assert f"Demo API key (Authorization: Bearer …): {DEMO_KEY}" in loaded.splitlines()
+    assert any(
+        line.split() == ["operator", "vikno-demo-2026", "operator", "Контактний", "центр", "1580"]
+        for line in loaded.splitlines()
+    )
 
 
 @pytest.mark.django_db

@@ -20,8 +20,8 @@ DEMO_PASSWORD = "vikno-demo-2026"  # noqa: S105 - printed on purpose; demo accou
 # The demo API key's secret is fixed so the key is the same on every machine (and in the
 # README); it works only while DEBUG is on, like every demo account.
 DEMO_API_KEY_NAME = "demo"
-DEMO_API_KEY_PREFIX = "demo2026"
-DEMO_API_KEY_SECRET = "vikno-demo-api-key-not-for-production"  # noqa: S105
+DEMO_API_KEY_PREFIX = "demo0000"
+DEMO_API_KEY_SECRET = "vikno-demo-api-key-2026"  # noqa: S105
 SEED = 20260101
 
 WEEKDAYS = "пн–пт 8:00–17:00, обідня перерва 12:00–12:45"
