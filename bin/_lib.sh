@@ -73,12 +73,11 @@ ensure_venv() {
         return 0
     fi
     say "Installing the pinned dependencies ($kind) into $VENV"
-    if [ "$kind" = dev ]; then
-        "$PY" -m pip install -q -r requirements-dev.txt
-    else
-        "$PY" -m pip install -q -r requirements.txt
-    fi
-    "$PY" -m pip install -q --no-deps -e .
+    local lock=requirements.txt
+    [ "$kind" = dev ] && lock=requirements-dev.txt
+    # (The grep only hides pip's noise about unreachable extra index directories.)
+    "$PY" -m pip install -q -r "$lock" 2> >(grep -v 'is ignored: it is neither' >&2)
+    "$PY" -m pip install -q --no-deps -e . 2> >(grep -v 'is ignored: it is neither' >&2)
     echo "$want" >"$stamp"
     if [ "$kind" = dev ]; then
         # The dev lock contains the runtime lock.
