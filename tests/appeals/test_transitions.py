@@ -405,9 +405,10 @@ def test_extend_moves_due_of_appeal_and_matching_assignments(flow, world):
     with travel(T0):
         appeal = flow.forwarded(co_executors=[world["roads"]])
     new_due = T0_DUE + timedelta(days=10)
-    services.appeal_extend(
-        actor=supervisor, appeal=appeal, due=new_due, reason="Потрібна експертиза"
-    )
+    with travel(T0 + timedelta(days=1)):
+        services.appeal_extend(
+            actor=supervisor, appeal=appeal, due=new_due, reason="Потрібна експертиза"
+        )
     appeal = reload(appeal)
     assert appeal.due_at == new_due
     assert appeal.status == Status.FORWARDED
@@ -441,8 +442,21 @@ def test_extend_up_to_the_45_day_cap_and_not_a_second_more(flow, snapshot):
     assert list(exc.value.fields) == ["due_at"]
     assert snapshot(appeal) == before
 
-    services.appeal_extend(actor=flow.supervisor, appeal=appeal, due=cap, reason="Довго")
+    with travel(T0 + timedelta(days=1)):
+        services.appeal_extend(actor=flow.supervisor, appeal=appeal, due=cap, reason="Довго")
     assert reload(appeal).due_at == cap
+
+
+def test_extend_refuses_a_term_already_past(flow, snapshot):
+    with travel(T0):
+        appeal = flow.preprocessed()
+    before = snapshot(appeal)
+    with travel(T0_DUE + timedelta(days=3)), pytest.raises(ValidationFailed) as exc:
+        services.appeal_extend(
+            actor=flow.supervisor, appeal=appeal, due=T0_DUE + timedelta(days=2), reason="Пізно"
+        )
+    assert list(exc.value.fields) == ["due_at"]
+    assert snapshot(appeal) == before
 
 
 @pytest.mark.parametrize("shift", [timedelta(0), timedelta(days=-1)], ids=["same", "earlier"])

@@ -37,7 +37,7 @@ from vikno.appeals.numbering import number_allocate
 from vikno.appeals.permissions import require, role_of
 from vikno.appeals.uploads import CheckedUpload, check_uploads
 from vikno.core.clock import local_date, now
-from vikno.core.deadlines import Term, due_at, extension_limit, forward_out_limit
+from vikno.core.deadlines import Term, Terms, due_at, extension_limit, forward_out_limit
 from vikno.core.errors import Forbidden, InvalidTransition, ValidationFailed
 from vikno.core.text import address_key, fold, normalize_phone
 from vikno.reference.models import Category, Organization, Territory
@@ -178,7 +178,11 @@ def _applicant_find_or_create(data: ApplicantData, at: datetime) -> Applicant:
         for candidate in Applicant.objects.filter(kind=data.kind, **lookup).order_by("-id")[:20]:
             if fold(candidate.name) == fold(data.name):
                 changed = []
-                for name, value in (("email", email), ("phone", phone), ("address", data.address.strip())):
+                for name, value in (
+                    ("email", email),
+                    ("phone", phone),
+                    ("address", data.address.strip()),
+                ):
                     if value and getattr(candidate, name) != value:
                         setattr(candidate, name, value)
                         changed.append(name)
@@ -207,7 +211,9 @@ def _term_for(kind: str, category: Category) -> str:
 
 
 def _due_for(term: str, received_at: datetime, category: Category) -> datetime:
-    return due_at(term=term, received_at=received_at, service_level_hours=category.service_level_hours)
+    return due_at(
+        term=term, received_at=received_at, service_level_hours=category.service_level_hours
+    )
 
 
 # --- registration ---------------------------------------------------------------------
@@ -232,7 +238,9 @@ def appeal_register(
     """Register an appeal from any channel and give it its number and due time."""
     if actor is None:
         if channel != Channel.WEB:
-            raise Forbidden(_("Sign in to register appeals from this channel."), status=401, code="unauthorized")
+            raise Forbidden(
+                _("Sign in to register appeals from this channel."), status=401, code="unauthorized"
+            )
     else:
         require(actor, "register")
     errors: dict[str, list[str]] = {}
@@ -257,13 +265,25 @@ def appeal_register(
     except ValidationFailed as exc:
         errors.update(exc.fields)
     if errors:
-        raise ValidationFailed(_("The appeal was not registered: check the marked fields."), fields=errors)
+        raise ValidationFailed(
+            _("The appeal was not registered: check the marked fields."), fields=errors
+        )
 
     received = received_at or moment
     term = _term_for(kind, category)
     with transaction.atomic():
-        person = _applicant_find_or_create(applicant, moment) if applicant and (applicant.name or applicant.phone or applicant.email) else None
-        priority = Priority.URGENT if urgent else Priority.PRIVILEGED if person and person.is_privileged else Priority.NORMAL
+        person = (
+            _applicant_find_or_create(applicant, moment)
+            if applicant and (applicant.name or applicant.phone or applicant.email)
+            else None
+        )
+        priority = (
+            Priority.URGENT
+            if urgent
+            else Priority.PRIVILEGED
+            if person and person.is_privileged
+            else Priority.NORMAL
+        )
         appeal = Appeal.objects.create(
             number=number_allocate(year=local_date(received).year),
             tracking_token=secrets.token_urlsafe(24),
@@ -289,7 +309,11 @@ def appeal_register(
 
 
 def appeal_attach(
-    *, actor: Actor, appeal: Appeal, files: Sequence[UploadedFile], purpose: str = AttachmentPurpose.APPEAL
+    *,
+    actor: Actor,
+    appeal: Appeal,
+    files: Sequence[UploadedFile],
+    purpose: str = AttachmentPurpose.APPEAL,
 ) -> list[Attachment]:
     """Attach files to an open appeal (within the per-appeal limit)."""
     require(actor, "attach")
@@ -315,7 +339,9 @@ def appeal_attach(
 # --- pre-processing -------------------------------------------------------------------
 
 
-def appeal_preprocess(*, actor: Actor, appeal: Appeal, changes: Preprocessing | None = None) -> Appeal:
+def appeal_preprocess(
+    *, actor: Actor, appeal: Appeal, changes: Preprocessing | None = None
+) -> Appeal:
     """Check art. 5, classify, flag a repeated appeal; an anonymous one is closed unconsidered."""
     require(actor, "preprocess")
     changes = changes or Preprocessing()
@@ -326,22 +352,35 @@ def appeal_preprocess(*, actor: Actor, appeal: Appeal, changes: Preprocessing | 
         if checks.is_anonymous(appeal):
             moment = now()
             previous = _set_status(
-                appeal, Status.REJECTED, outcome=Outcome.REJECTED,
-                rejection_reason=RejectionReason.ANONYMOUS, closed_at=moment,
+                appeal,
+                Status.REJECTED,
+                outcome=Outcome.REJECTED,
+                rejection_reason=RejectionReason.ANONYMOUS,
+                closed_at=moment,
             )
-            _event(appeal, EventKind.REJECTED, actor, from_status=previous,
-                   comment=str(RejectionReason.ANONYMOUS.label), data={"reason": RejectionReason.ANONYMOUS})
+            _event(
+                appeal,
+                EventKind.REJECTED,
+                actor,
+                from_status=previous,
+                comment=str(RejectionReason.ANONYMOUS.label),
+                data={"reason": RejectionReason.ANONYMOUS},
+            )
             return appeal
         problems = checks.art5_problems(appeal)
         if problems:
             raise ValidationFailed(
-                _("The appeal does not meet the requirements of art. 5 of the Law; complete it or "
-                  "return it to the applicant with explanations."),
+                _(
+                    "The appeal does not meet the requirements of art. 5 of the Law; complete it "
+                    "or return it to the applicant with explanations."
+                ),
                 code="art5_incomplete",
                 fields=problems,
             )
         previous = _set_status(appeal, Status.PREPROCESSED)
-        _event(appeal, EventKind.PREPROCESSED, actor, from_status=previous, data={"term": appeal.term})
+        _event(
+            appeal, EventKind.PREPROCESSED, actor, from_status=previous, data={"term": appeal.term}
+        )
         earlier = _decided_same_matter(appeal)
         if earlier is not None:
             appeal.repeated_of = earlier
@@ -366,7 +405,9 @@ def _apply_preprocessing(appeal: Appeal, changes: Preprocessing) -> None:
         appeal.address = changes.address.strip()
         appeal.address_key = address_key(appeal.address)
     term = changes.term or _term_for(appeal.kind, appeal.category)
-    if term not in Term.values or (term == Term.SERVICE_LEVEL and not appeal.category.service_level_hours):
+    if term not in Term.values or (
+        term == Term.SERVICE_LEVEL and not appeal.category.service_level_hours
+    ):
         msg = _("This term cannot be applied to this category.")
         raise ValidationFailed(msg, fields={"term": [msg]})
     if term != appeal.term or changes.category is not None:
@@ -380,7 +421,7 @@ def _apply_preprocessing(appeal: Appeal, changes: Preprocessing) -> None:
         if appeal.applicant is None:
             appeal.applicant = Applicant.objects.create(**updates)
         else:
-            Applicant.objects.filter(pk=appeal.applicant_id).update(**updates)
+            Applicant.objects.filter(pk=appeal.applicant.pk).update(**updates)
             appeal.applicant.refresh_from_db()
     appeal.save()
 
@@ -414,7 +455,12 @@ def appeal_answer_on_spot(*, actor: Actor, appeal: Appeal, answer: str) -> Appea
         _require_status(appeal, {Status.REGISTERED, Status.PREPROCESSED}, _("answer on the spot"))
         moment = now()
         previous = _set_status(
-            appeal, Status.CLOSED, outcome=Outcome.CONSULTED, answer=answer, answered_at=moment, closed_at=moment
+            appeal,
+            Status.CLOSED,
+            outcome=Outcome.CONSULTED,
+            answer=answer,
+            answered_at=moment,
+            closed_at=moment,
         )
         _event(appeal, EventKind.ANSWERED_ON_SPOT, actor, from_status=previous, comment=answer)
     return appeal
@@ -441,9 +487,12 @@ def appeal_forward(
             organization = route_for(category=appeal.category, territory=appeal.territory)
             # The rules would send a returned appeal straight back to the body that has just
             # said it is not its competence: then the operator must choose the executor.
-            if organization is not None and appeal.assignments.filter(
-                organization=organization, state=AssignmentState.RETURNED
-            ).exists():
+            if (
+                organization is not None
+                and appeal.assignments.filter(
+                    organization=organization, state=AssignmentState.RETURNED
+                ).exists()
+            ):
                 organization = None
             if organization is None:
                 msg = _("No routing rule matches this category and territory: choose the executor.")
@@ -456,18 +505,33 @@ def appeal_forward(
             msg = _("The executor cannot also be a co-executor.")
             raise ValidationFailed(msg, fields={"co_executors": [msg]})
         if due is not None and not (now() < due <= appeal.due_at):
-            msg = _("The executor's due time must be in the future and not later than the appeal's.")
+            msg = _(
+                "The executor's due time must be in the future and not later than the appeal's."
+            )
             raise ValidationFailed(msg, fields={"due_at": [msg]})
         moment = now()
-        appeal.assignments.filter(state__in=list(ACTIVE_ASSIGNMENT_STATES)).update(state=AssignmentState.CANCELLED)
-        for org, role in [(organization, AssignmentRole.LEAD), *((o, AssignmentRole.CO) for o in co)]:
+        appeal.assignments.filter(state__in=list(ACTIVE_ASSIGNMENT_STATES)).update(
+            state=AssignmentState.CANCELLED
+        )
+        for org, role in [
+            (organization, AssignmentRole.LEAD),
+            *((o, AssignmentRole.CO) for o in co),
+        ]:
             Assignment.objects.create(
-                appeal=appeal, organization=org, role=role, due_at=due or appeal.due_at,
-                instruction=instruction.strip(), created_at=moment,
+                appeal=appeal,
+                organization=org,
+                role=role,
+                due_at=due or appeal.due_at,
+                instruction=instruction.strip(),
+                created_at=moment,
             )
         previous = _set_status(appeal, Status.FORWARDED, executor=organization)
         _event(
-            appeal, EventKind.FORWARDED, actor, from_status=previous, comment=instruction.strip(),
+            appeal,
+            EventKind.FORWARDED,
+            actor,
+            from_status=previous,
+            comment=instruction.strip(),
             data={"organization": organization.name, "co_executors": [o.name for o in co]},
         )
     return appeal
@@ -475,36 +539,61 @@ def appeal_forward(
 
 def _check_executor(organization: Organization, field_name: str) -> None:
     if organization.is_external:
-        msg = _("%(org)s is outside Vikno: send the appeal there by competence instead.") % {"org": organization}
+        msg = _("%(org)s is outside Vikno: send the appeal there by competence instead.") % {
+            "org": organization
+        }
         raise ValidationFailed(msg, fields={field_name: [msg]})
     if not organization.is_active:
         msg = _("%(org)s no longer accepts appeals.") % {"org": organization}
         raise ValidationFailed(msg, fields={field_name: [msg]})
 
 
-def appeal_forward_out(*, actor: Actor, appeal: Appeal, organization: Organization, note: str = "") -> Appeal:
-    """Art. 7: send an appeal outside our competence to the competent body and tell the applicant."""
+def appeal_forward_out(
+    *, actor: Actor, appeal: Appeal, organization: Organization, note: str = ""
+) -> Appeal:
+    """Art. 7: send an appeal outside our competence on to the competent body."""
     require(actor, "forward_out")
     if not organization.is_external:
         msg = _("Choose a body outside Vikno; organizations inside get appeals by forwarding.")
         raise ValidationFailed(msg, fields={"organization": [msg]})
     with transaction.atomic():
         appeal = _locked(appeal)
-        _require_status(appeal, {Status.REGISTERED, Status.PREPROCESSED, Status.RETURNED}, _("send on"))
+        _require_status(
+            appeal, {Status.REGISTERED, Status.PREPROCESSED, Status.RETURNED}, _("send on")
+        )
         moment = now()
         limit = forward_out_limit(appeal.received_at)
-        appeal.assignments.filter(state__in=list(ACTIVE_ASSIGNMENT_STATES)).update(state=AssignmentState.CANCELLED)
+        appeal.assignments.filter(state__in=list(ACTIVE_ASSIGNMENT_STATES)).update(
+            state=AssignmentState.CANCELLED
+        )
         Assignment.objects.create(
-            appeal=appeal, organization=organization, role=AssignmentRole.LEAD,
-            state=AssignmentState.TRANSFERRED, due_at=appeal.due_at, instruction=note.strip(), created_at=moment,
+            appeal=appeal,
+            organization=organization,
+            role=AssignmentRole.LEAD,
+            state=AssignmentState.TRANSFERRED,
+            due_at=appeal.due_at,
+            instruction=note.strip(),
+            created_at=moment,
         )
         previous = _set_status(
-            appeal, Status.FORWARDED_OUT, outcome=Outcome.FORWARDED_OUT, executor=organization, closed_at=moment
+            appeal,
+            Status.FORWARDED_OUT,
+            outcome=Outcome.FORWARDED_OUT,
+            executor=organization,
+            closed_at=moment,
         )
         _event(
-            appeal, EventKind.FORWARDED_OUT, actor, from_status=previous, comment=note.strip(),
-            data={"organization": organization.name, "sent_at": moment.isoformat(),
-                  "limit": limit.isoformat(), "late": moment > limit},
+            appeal,
+            EventKind.FORWARDED_OUT,
+            actor,
+            from_status=previous,
+            comment=note.strip(),
+            data={
+                "organization": organization.name,
+                "sent_at": moment.isoformat(),
+                "limit": limit.isoformat(),
+                "late": moment > limit,
+            },
         )
     return appeal
 
@@ -525,11 +614,15 @@ def _assignment_for(appeal: Appeal, actor: Actor, organization: Organization | N
     else:
         found = active.filter(role=AssignmentRole.LEAD).first()
     if found is None:
-        raise InvalidTransition(_("There is no active assignment of this organization for this appeal."))
+        raise InvalidTransition(
+            _("There is no active assignment of this organization for this appeal.")
+        )
     return found
 
 
-def appeal_accept(*, actor: Actor, appeal: Appeal, organization: Organization | None = None) -> Assignment:
+def appeal_accept(
+    *, actor: Actor, appeal: Appeal, organization: Organization | None = None
+) -> Assignment:
     """The executor (or co-executor) takes the appeal into its work."""
     with transaction.atomic():
         appeal = _locked(appeal)
@@ -545,12 +638,19 @@ def appeal_accept(*, actor: Actor, appeal: Appeal, organization: Organization | 
         if assignment.role == AssignmentRole.LEAD:
             _require_status(appeal, {Status.FORWARDED}, _("accept"))
             _set_status(appeal, Status.ACCEPTED)
-        _event(appeal, EventKind.ACCEPTED, actor, from_status=previous,
-               data={"organization": assignment.organization.name, "role": assignment.role})
+        _event(
+            appeal,
+            EventKind.ACCEPTED,
+            actor,
+            from_status=previous,
+            data={"organization": assignment.organization.name, "role": assignment.role},
+        )
     return assignment
 
 
-def appeal_return(*, actor: Actor, appeal: Appeal, reason: str, organization: Organization | None = None) -> Assignment:
+def appeal_return(
+    *, actor: Actor, appeal: Appeal, reason: str, organization: Organization | None = None
+) -> Assignment:
     """The executor returns the appeal as not within its competence; the operator re-routes it."""
     reason = _require_text(reason, "reason", _("Explain why this is not within your competence."))
     with transaction.atomic():
@@ -558,19 +658,29 @@ def appeal_return(*, actor: Actor, appeal: Appeal, reason: str, organization: Or
         assignment = _assignment_for(appeal, actor, organization)
         require(actor, "return", assignment=assignment)
         if assignment.state not in (AssignmentState.PENDING, AssignmentState.ACCEPTED):
-            raise InvalidTransition(_("An appeal already in work cannot be returned; ask for a change of executor."))
+            raise InvalidTransition(
+                _("An appeal already in work cannot be returned; ask for a change of executor.")
+            )
         assignment.state = AssignmentState.RETURNED
         assignment.return_reason = reason
         assignment.save()
         previous = appeal.status
         if assignment.role == AssignmentRole.LEAD:
             _set_status(appeal, Status.RETURNED, executor=None)
-        _event(appeal, EventKind.RETURNED, actor, from_status=previous, comment=reason,
-               data={"organization": assignment.organization.name, "role": assignment.role})
+        _event(
+            appeal,
+            EventKind.RETURNED,
+            actor,
+            from_status=previous,
+            comment=reason,
+            data={"organization": assignment.organization.name, "role": assignment.role},
+        )
     return assignment
 
 
-def appeal_start_work(*, actor: Actor, appeal: Appeal, organization: Organization | None = None) -> Assignment:
+def appeal_start_work(
+    *, actor: Actor, appeal: Appeal, organization: Organization | None = None
+) -> Assignment:
     with transaction.atomic():
         appeal = _locked(appeal)
         assignment = _assignment_for(appeal, actor, organization)
@@ -582,8 +692,13 @@ def appeal_start_work(*, actor: Actor, appeal: Appeal, organization: Organizatio
         previous = appeal.status
         if assignment.role == AssignmentRole.LEAD:
             _set_status(appeal, Status.IN_WORK)
-        _event(appeal, EventKind.WORK_STARTED, actor, from_status=previous,
-               data={"organization": assignment.organization.name, "role": assignment.role})
+        _event(
+            appeal,
+            EventKind.WORK_STARTED,
+            actor,
+            from_status=previous,
+            data={"organization": assignment.organization.name, "role": assignment.role},
+        )
     return assignment
 
 
@@ -613,8 +728,18 @@ def appeal_report_execution(
         if assignment.role == AssignmentRole.LEAD:
             _set_status(appeal, Status.EXECUTED, answer=report, answered_at=moment)
         _store_attachments(appeal, uploads, actor, AttachmentPurpose.REPORT)
-        _event(appeal, EventKind.EXECUTED, actor, from_status=previous, comment=report,
-               data={"organization": assignment.organization.name, "role": assignment.role, "files": len(uploads)})
+        _event(
+            appeal,
+            EventKind.EXECUTED,
+            actor,
+            from_status=previous,
+            comment=report,
+            data={
+                "organization": assignment.organization.name,
+                "role": assignment.role,
+                "files": len(uploads),
+            },
+        )
     return assignment
 
 
@@ -645,29 +770,45 @@ def appeal_verify(*, actor: Actor, appeal: Appeal, confirmed: bool, note: str = 
 def appeal_extend(*, actor: Actor, appeal: Appeal, due: datetime, reason: str) -> Appeal:
     """The head extends the term (art. 20): with a reason, never past 45 days from receipt."""
     require(actor, "extend")
-    reason = _require_text(reason, "reason", _("Give the reason for the extension; the applicant is told it."))
+    reason = _require_text(
+        reason, "reason", _("Give the reason for the extension; the applicant is told it.")
+    )
     with transaction.atomic():
         appeal = _locked(appeal)
         _require_status(appeal, OPEN_STATUSES, _("extend"))
         limit = extension_limit(appeal.received_at)
-        if due <= appeal.due_at:
-            msg = _("The new term must be later than the current one.")
-            raise ValidationFailed(msg, fields={"due_at": [msg]})
         if due > limit:
-            msg = _("The term cannot exceed 45 days from receipt (until %(limit)s).") % {
-                "limit": f"{local_date(limit):%d.%m.%Y}"
+            msg = _("The term cannot exceed %(days)d days from receipt (until %(limit)s).") % {
+                "days": Terms.current().max_days,
+                "limit": f"{local_date(limit):%d.%m.%Y}",
             }
             raise ValidationFailed(msg, code="term_exceeds_limit", fields={"due_at": [msg]})
+        if due <= appeal.due_at or due <= now():
+            msg = _("The new term must be later than the current one and still ahead.")
+            raise ValidationFailed(msg, fields={"due_at": [msg]})
         old = appeal.due_at
-        appeal.assignments.filter(state__in=list(ACTIVE_ASSIGNMENT_STATES), due_at=old).update(due_at=due)
+        appeal.assignments.filter(state__in=list(ACTIVE_ASSIGNMENT_STATES), due_at=old).update(
+            due_at=due
+        )
         _set_status(appeal, appeal.status, due_at=due)
-        _event(appeal, EventKind.EXTENDED, actor, from_status=appeal.status, comment=reason,
-               data={"from": old.isoformat(), "to": due.isoformat()})
+        _event(
+            appeal,
+            EventKind.EXTENDED,
+            actor,
+            from_status=appeal.status,
+            comment=reason,
+            data={"from": old.isoformat(), "to": due.isoformat()},
+        )
     return appeal
 
 
 def appeal_reject(
-    *, actor: Actor, appeal: Appeal, reason: str, comment: str = "", repeated_of: Appeal | None = None
+    *,
+    actor: Actor,
+    appeal: Appeal,
+    reason: str,
+    comment: str = "",
+    repeated_of: Appeal | None = None,
 ) -> Appeal:
     """Leave the appeal without consideration on a legal ground."""
     require(actor, "reject")
@@ -675,10 +816,14 @@ def appeal_reject(
         msg = _("Choose a legal ground.")
         raise ValidationFailed(msg, fields={"reason": [msg]})
     if reason == RejectionReason.INCOMPLETE:
-        comment = _require_text(comment, "comment", _("Write the explanation returned to the applicant."))
+        comment = _require_text(
+            comment, "comment", _("Write the explanation returned to the applicant.")
+        )
     with transaction.atomic():
         appeal = _locked(appeal)
-        _require_status(appeal, {Status.REGISTERED, Status.PREPROCESSED, Status.RETURNED}, _("reject"))
+        _require_status(
+            appeal, {Status.REGISTERED, Status.PREPROCESSED, Status.RETURNED}, _("reject")
+        )
         if reason == RejectionReason.REPEATED:
             earlier = repeated_of or appeal.repeated_of
             if earlier is None or earlier.pk == appeal.pk or earlier.status != Status.CLOSED:
@@ -688,12 +833,24 @@ def appeal_reject(
         if reason == RejectionReason.ANONYMOUS and not checks.is_anonymous(appeal):
             msg = _("The author of this appeal is known; it is not anonymous.")
             raise ValidationFailed(msg, fields={"reason": [msg]})
-        appeal.assignments.filter(state__in=list(ACTIVE_ASSIGNMENT_STATES)).update(state=AssignmentState.CANCELLED)
-        previous = _set_status(
-            appeal, Status.REJECTED, outcome=Outcome.REJECTED, rejection_reason=reason, closed_at=now()
+        appeal.assignments.filter(state__in=list(ACTIVE_ASSIGNMENT_STATES)).update(
+            state=AssignmentState.CANCELLED
         )
-        _event(appeal, EventKind.REJECTED, actor, from_status=previous, comment=comment.strip(),
-               data={"reason": reason})
+        previous = _set_status(
+            appeal,
+            Status.REJECTED,
+            outcome=Outcome.REJECTED,
+            rejection_reason=reason,
+            closed_at=now(),
+        )
+        _event(
+            appeal,
+            EventKind.REJECTED,
+            actor,
+            from_status=previous,
+            comment=comment.strip(),
+            data={"reason": reason},
+        )
     return appeal
 
 
@@ -706,13 +863,21 @@ def appeal_merge(*, actor: Actor, appeal: Appeal, parent: Appeal) -> Appeal:
         list(Appeal.objects.select_for_update().filter(pk__in=[first, second]).order_by("pk"))
         appeal = _locked(appeal)
         parent = _locked(parent)
-        _require_status(appeal, {Status.REGISTERED, Status.PREPROCESSED, Status.RETURNED}, _("merge"))
+        _require_status(
+            appeal, {Status.REGISTERED, Status.PREPROCESSED, Status.RETURNED}, _("merge")
+        )
         if parent.pk == appeal.pk or not parent.is_open or parent.parent_id is not None:
             msg = _("Merge into another open appeal that is not itself a duplicate.")
             raise ValidationFailed(msg, fields={"parent": [msg]})
-        appeal.assignments.filter(state__in=list(ACTIVE_ASSIGNMENT_STATES)).update(state=AssignmentState.CANCELLED)
-        previous = _set_status(appeal, Status.MERGED, outcome=Outcome.MERGED, parent=parent, closed_at=now())
-        _event(appeal, EventKind.MERGED, actor, from_status=previous, data={"parent": parent.number})
+        appeal.assignments.filter(state__in=list(ACTIVE_ASSIGNMENT_STATES)).update(
+            state=AssignmentState.CANCELLED
+        )
+        previous = _set_status(
+            appeal, Status.MERGED, outcome=Outcome.MERGED, parent=parent, closed_at=now()
+        )
+        _event(
+            appeal, EventKind.MERGED, actor, from_status=previous, data={"parent": parent.number}
+        )
     return appeal
 
 
@@ -731,9 +896,19 @@ def appeal_reopen(*, actor: Actor, appeal: Appeal, reason: str) -> Appeal:
         target = Status.IN_WORK if lead is not None else Status.PREPROCESSED
         term = appeal.term
         previous = _set_status(
-            appeal, target, outcome="", rejection_reason="", closed_at=None,
+            appeal,
+            target,
+            outcome="",
+            rejection_reason="",
+            closed_at=None,
             due_at=_due_for(term, moment, appeal.category),
         )
-        _event(appeal, EventKind.REOPENED, actor, from_status=previous, comment=reason,
-               data={"due_at": appeal.due_at.isoformat()})
+        _event(
+            appeal,
+            EventKind.REOPENED,
+            actor,
+            from_status=previous,
+            comment=reason,
+            data={"due_at": appeal.due_at.isoformat()},
+        )
     return appeal
