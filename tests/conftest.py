@@ -17,7 +17,9 @@ def _media_in_tmp(settings, tmp_path):
 def world(db):
     """Two utilities, an outside body, a district, a category tree with a routing rule,
     and one user of each role."""
-    city = OrganizationFactory(code="city", name="Виконавчий комітет", kind=OrganizationKind.EXECUTIVE_BODY)
+    city = OrganizationFactory(
+        code="city", name="Виконавчий комітет", kind=OrganizationKind.EXECUTIVE_BODY
+    )
     water = OrganizationFactory(code="vodokanal", name="КП «Водоканал»", parent=city)
     roads = OrganizationFactory(code="roads", name="КП «Шляхи»", parent=city)
     outside = OrganizationFactory(
@@ -40,7 +42,9 @@ def world(db):
         for role in (Role.OPERATOR, Role.SUPERVISOR, Role.ANALYST, Role.ADMINISTRATOR)
     }
     users["executor"] = UserFactory(username="executor", role=Role.EXECUTOR, organization=water)
-    users["roads_executor"] = UserFactory(username="roads_executor", role=Role.EXECUTOR, organization=roads)
+    users["roads_executor"] = UserFactory(
+        username="roads_executor", role=Role.EXECUTOR, organization=roads
+    )
     return {
         "city": city,
         "water": water,

@@ -6,7 +6,13 @@ from vikno.accounts.models import Role, User
 from vikno.appeals.choices import Channel, Kind
 from vikno.appeals.services import ApplicantData, appeal_register
 from vikno.core.deadlines import Term
-from vikno.reference.models import Category, Organization, OrganizationKind, Territory, TerritoryKind
+from vikno.reference.models import (
+    Category,
+    Organization,
+    OrganizationKind,
+    Territory,
+    TerritoryKind,
+)
 
 
 class OrganizationFactory(factory.django.DjangoModelFactory):

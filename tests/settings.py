@@ -4,6 +4,6 @@ import os
 
 os.environ.setdefault("VIKNO_SECRET_KEY", "tests-only-secret-key-not-for-production")
 
-from vikno.settings import *  # noqa: E402, F403
+from vikno.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast tests only

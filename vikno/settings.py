@@ -95,6 +95,7 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers go on while one writer writes; IMMEDIATE transactions take the
         # write lock at BEGIN, so two registrations queue up instead of failing with
@@ -167,6 +168,3 @@ VIKNO_ATTACHMENTS = {
     "MAX_BYTES": int(os.environ.get("VIKNO_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))),
     "MAX_FILES": int(os.environ.get("VIKNO_ATTACHMENT_MAX_FILES", "5")),
 }
-# Demo sign-ins work only while DEBUG is on (see vikno.accounts.backends).
-VIKNO_DEMO_PASSWORD_MARK = "demo"
-VIKNO_PUBLIC_BASE_URL = os.environ.get("VIKNO_PUBLIC_BASE_URL", "http://127.0.0.1:8000")

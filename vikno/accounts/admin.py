@@ -23,7 +23,15 @@ class UserAdmin(BaseUserAdmin):
 @admin.register(ApiKey)
 class ApiKeyAdmin(admin.ModelAdmin):
     list_display = ["name", "prefix", "user", "scopes", "created_at", "last_used_at", "revoked_at"]
-    readonly_fields = ["name", "prefix", "user", "scopes", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = [
+        "name",
+        "prefix",
+        "user",
+        "scopes",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    ]
     exclude = ["key_hash"]
     actions = ["revoke"]
 

@@ -34,7 +34,16 @@ class AttachmentInline(ReadOnlyInline):
 
 @admin.register(Appeal)
 class AppealAdmin(admin.ModelAdmin):
-    list_display = ["number", "kind", "channel", "category", "status", "executor", "received_at", "due_at"]
+    list_display = [
+        "number",
+        "kind",
+        "channel",
+        "category",
+        "status",
+        "executor",
+        "received_at",
+        "due_at",
+    ]
     list_filter = ["status", "kind", "channel"]
     list_select_related = ["category", "executor"]
     search_fields = ["number", "address"]

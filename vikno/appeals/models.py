@@ -41,7 +41,9 @@ class Applicant(models.Model):
     is_privileged = models.BooleanField(
         _("entitled to be heard first"),
         default=False,
-        help_text=_("People whom the law lets be heard first (e.g. veterans, people with disabilities)."),
+        help_text=_(
+            "People whom the law lets be heard first (e.g. veterans, people with disabilities)."
+        ),
     )
     privilege_note = models.CharField(_("ground of the privilege"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -87,7 +89,10 @@ class Appeal(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     category = models.ForeignKey(
-        "reference.Category", verbose_name=_("category"), on_delete=models.PROTECT, related_name="appeals"
+        "reference.Category",
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        related_name="appeals",
     )
     territory = models.ForeignKey(
         "reference.Territory",
@@ -99,13 +104,19 @@ class Appeal(models.Model):
     )
     address = models.CharField(_("address of the matter"), max_length=300, blank=True)
     address_key = models.CharField(max_length=300, blank=True, db_index=True)
-    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
     text = models.TextField(_("essence of the appeal"))
     priority = models.PositiveSmallIntegerField(
         _("priority"), choices=Priority.choices, default=Priority.NORMAL
     )
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REGISTERED)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.REGISTERED
+    )
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
     rejection_reason = models.CharField(
         _("ground for not considering"), max_length=20, choices=RejectionReason.choices, blank=True
@@ -159,9 +170,12 @@ class Appeal(models.Model):
             models.Index(fields=["address_key", "category"], name="appeal_address_category"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(due_at__gte=models.F("received_at")), name="appeal_due_after_receipt"),
             models.CheckConstraint(
-                condition=~Q(status=Status.MERGED) | Q(parent__isnull=False), name="appeal_merged_has_parent"
+                condition=Q(due_at__gte=models.F("received_at")), name="appeal_due_after_receipt"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.MERGED) | Q(parent__isnull=False),
+                name="appeal_merged_has_parent",
             ),
             models.CheckConstraint(
                 condition=~Q(status=Status.REJECTED) | ~Q(rejection_reason=""),
@@ -192,7 +206,10 @@ class Assignment(models.Model):
 
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="assignments")
     organization = models.ForeignKey(
-        "reference.Organization", verbose_name=_("organization"), on_delete=models.PROTECT, related_name="assignments"
+        "reference.Organization",
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        related_name="assignments",
     )
     role = models.CharField(_("role"), max_length=10, choices=AssignmentRole.choices)
     state = models.CharField(
@@ -238,7 +255,12 @@ class AppealEvent(models.Model):
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("what happened"), max_length=30, choices=EventKind.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("who"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     actor_label = models.CharField(_("who"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("when"))
@@ -259,14 +281,18 @@ class AppealEvent(models.Model):
 
 def attachment_path(instance: "Attachment", filename: str) -> str:
     # The stored name never carries the user's file name (it may hold personal data).
-    return f"appeals/{instance.appeal.received_at:%Y/%m}/{instance.appeal.number}/{instance.token}{instance.extension}"
+    appeal = instance.appeal
+    folder = f"appeals/{appeal.received_at:%Y/%m}/{appeal.number}"
+    return f"{folder}/{instance.token}{instance.extension}"
 
 
 class Attachment(models.Model):
     """A photo or document attached by the applicant or to an execution report."""
 
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="attachments")
-    purpose = models.CharField(max_length=10, choices=AttachmentPurpose.choices, default=AttachmentPurpose.APPEAL)
+    purpose = models.CharField(
+        max_length=10, choices=AttachmentPurpose.choices, default=AttachmentPurpose.APPEAL
+    )
     token = models.CharField(max_length=32, unique=True)
     extension = models.CharField(max_length=8)
     file = models.FileField(upload_to=attachment_path)

@@ -42,7 +42,9 @@ def check_uploads(files: Sequence[UploadedFile], *, already: int = 0) -> list[Ch
     limits = settings.VIKNO_ATTACHMENTS
     files = [f for f in files if f]
     if already + len(files) > limits["MAX_FILES"]:
-        msg = _("No more than %(n)d files can be attached to an appeal.") % {"n": limits["MAX_FILES"]}
+        msg = _("No more than %(n)d files can be attached to an appeal.") % {
+            "n": limits["MAX_FILES"]
+        }
         raise ValidationFailed(msg, fields={"files": [msg]})
     checked, errors = [], []
     for upload in files:
@@ -57,7 +59,10 @@ def check_uploads(files: Sequence[UploadedFile], *, already: int = 0) -> list[Ch
         kind = sniff(upload.read(16))
         upload.seek(0)
         if kind is None:
-            errors.append(_("%(name)s: only photos (JPEG, PNG, WebP) and PDF documents are accepted.") % {"name": name})
+            errors.append(
+                _("%(name)s: only photos (JPEG, PNG, WebP) and PDF documents are accepted.")
+                % {"name": name}
+            )
             continue
         checked.append(CheckedUpload(upload, name, kind[0], kind[1], upload.size))
     if errors:

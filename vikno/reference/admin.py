@@ -30,7 +30,15 @@ class RoutingRuleInline(admin.TabularInline):
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "parent", "term", "service_level_hours", "default_executor", "is_active"]
+    list_display = [
+        "name",
+        "code",
+        "parent",
+        "term",
+        "service_level_hours",
+        "default_executor",
+        "is_active",
+    ]
     list_filter = ["term", "is_active", "parent"]
     search_fields = ["name", "code"]
     autocomplete_fields = ["parent", "default_executor"]

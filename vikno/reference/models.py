@@ -96,9 +96,7 @@ class Category(models.Model):
         related_name="children",
     )
     description = models.TextField(_("description"), blank=True)
-    term = models.CharField(
-        _("term"), max_length=20, choices=Term.choices, default=Term.STANDARD
-    )
+    term = models.CharField(_("term"), max_length=20, choices=Term.choices, default=Term.STANDARD)
     service_level_hours = models.PositiveIntegerField(
         _("service level, hours"),
         null=True,
@@ -141,7 +139,10 @@ class RoutingRule(models.Model):
         related_name="routes",
     )
     organization = models.ForeignKey(
-        Organization, verbose_name=_("organization"), on_delete=models.PROTECT, related_name="routes"
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        related_name="routes",
     )
 
     class Meta:

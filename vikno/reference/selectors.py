@@ -24,9 +24,9 @@ def subtree_ids(model: type[Node], root_ids: Iterable[int]) -> set[int]:
     found: set[int] = set(root_ids)
     frontier = set(found)
     while frontier:
-        frontier = set(
-            model.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
-        ) - found
+        frontier = (
+            set(model.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - found
+        )
         found |= frontier
     return found
 
