@@ -37,7 +37,7 @@ def _key_caller(request: HttpRequest, plain: str | None) -> Caller | None:
     needed = ApiKeyScope.READ if request.method in SAFE_METHODS else ApiKeyScope.WRITE
     if needed not in key.scopes:
         raise Forbidden(
-            _("This API key does not have the \u00ab%(scope)s\u00bb scope.") % {"scope": needed},
+            _("This API key does not have the «%(scope)s» scope.") % {"scope": needed},
             code="insufficient_scope",
         )
     return Caller(user=key.user, api_key=key)

@@ -69,7 +69,7 @@ def _appeal(number: str, field: str | None = None) -> Appeal:
 def _by_code(model, code: str, field: str):
     found = model.objects.filter(code=code).first()
     if found is None:
-        msg = _("Unknown code \u00ab%(code)s\u00bb.") % {"code": code}
+        msg = _("Unknown code «%(code)s».") % {"code": code}
         raise NotFound(msg, fields={field: [msg]})
     return found
 
