@@ -5,21 +5,19 @@ Endpoints are thin: they turn codes and numbers into objects, call the service f
 Every POST runs in one transaction and honours `Idempotency-Key` (vikno.api.idempotency).
 """
 
-from collections.abc import Iterable
-
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
-from vikno.accounts.models import Role, User
+from vikno.accounts.models import User
 from vikno.api.auth import actor_of
 from vikno.api.errors import ERROR_RESPONSES
 from vikno.api.idempotency import idempotent
 from vikno.appeals import selectors, services
 from vikno.appeals.choices import AttachmentPurpose, Priority
-from vikno.appeals.models import Appeal, Applicant, Assignment, Attachment
-from vikno.appeals.permissions import FRONT_OFFICE, require, role_of
+from vikno.appeals.models import Appeal, Applicant, Attachment
+from vikno.appeals.permissions import personal_data_visible, require, visible_appeals
 from vikno.appeals.schemas import (
     AnswerOnSpotIn,
     AppealDetailOut,
@@ -85,25 +83,6 @@ def _ref(obj) -> Ref | None:
     return Ref(code=obj.code, name=obj.name) if obj is not None else None
 
 
-def _applicant_shown_for(actor: User, appeals: Iterable[Appeal]) -> set[int]:
-    """Ids of the appeals whose applicant's personal data this actor may see.
-
-    Front office (operators, supervisors, administrators) see all; an executor sees the
-    applicants of appeals assigned to its organization; analysts and others see none.
-    """
-    ids = [a.pk for a in appeals]
-    role = role_of(actor)
-    if role in FRONT_OFFICE:
-        return set(ids)
-    if role == Role.EXECUTOR and actor.organization_id:
-        return set(
-            Assignment.objects.filter(
-                appeal_id__in=ids, organization_id=actor.organization_id
-            ).values_list("appeal_id", flat=True)
-        )
-    return set()
-
-
 def _applicant_out(applicant: Applicant | None) -> ApplicantOut | None:
     if applicant is None:
         return None
@@ -164,7 +143,7 @@ def _attachment_out(attachment: Attachment) -> AttachmentOut:
 def appeal_detail_out(actor: User, number: str) -> AppealDetailOut:
     """The appeal with its history, assignments, files and duplicate candidates."""
     appeal = (
-        Appeal.objects.with_card()
+        visible_appeals(actor, Appeal.objects.with_card())
         .select_related("parent", "repeated_of")
         .filter(number=number)
         .first()
@@ -174,12 +153,7 @@ def appeal_detail_out(actor: User, number: str) -> AppealDetailOut:
     assignments = list(
         appeal.assignments.select_related("organization", "official").order_by("created_at", "id")
     )
-    role = role_of(actor)
-    show = role in FRONT_OFFICE or (
-        role == Role.EXECUTOR
-        and actor.organization_id is not None
-        and any(a.organization_id == actor.organization_id for a in assignments)
-    )
+    show = appeal.pk in personal_data_visible(actor, [appeal.pk])
     return AppealDetailOut(
         **_appeal_fields(appeal, show_applicant=show, moment=now()),
         events=[
@@ -257,9 +231,10 @@ def appeal_list(request: HttpRequest, filters: Query[AppealFilterIn]):
             text=filters.q,
         )
     ).select_related("parent", "repeated_of")
+    qs = visible_appeals(actor, qs)
     count = qs.count()
     page = list(qs[filters.offset : filters.offset + filters.limit])
-    shown = _applicant_shown_for(actor, page)
+    shown = personal_data_visible(actor, [a.pk for a in page])
     moment = now()
     return AppealPage(
         count=count,

@@ -61,3 +61,48 @@ def require(actor, action: str, *, assignment: Assignment | None = None) -> None
             raise Forbidden(_("This appeal is assigned to another organization."))
     elif role == Role.EXECUTOR:
         raise Forbidden(_("Your account is not bound to an organization."))
+
+
+def scope_organization_ids(actor) -> set[int] | None:
+    """The organizations whose appeals the actor works with; None means all of them.
+
+    An executor: its own organization. A supervisor bound to an organization: that
+    organization and everything under it. Everyone else in the front office: all.
+    """
+    role = role_of(actor)
+    if role == Role.EXECUTOR:
+        return {actor.organization_id} if actor.organization_id else set()
+    if role == Role.SUPERVISOR and actor.organization_id:
+        return subtree_ids(type(actor.organization), [actor.organization_id])
+    return None
+
+
+def visible_appeals(actor, queryset):
+    """Narrow a queryset of appeals to what the actor may see at all."""
+    if role_of(actor) is None:
+        return queryset.none()
+    organizations = scope_organization_ids(actor)
+    if organizations is None:
+        return queryset
+    return queryset.filter(
+        pk__in=Assignment.objects.filter(organization_id__in=organizations).values("appeal_id")
+    )
+
+
+def personal_data_visible(actor, appeal_ids) -> set[int]:
+    """Ids of the appeals whose applicant's personal data this actor may see.
+
+    Front office (operators, supervisors, administrators) see all; an executor sees the
+    applicants of appeals assigned to its organization; analysts and others see none.
+    """
+    ids = list(appeal_ids)
+    role = role_of(actor)
+    if role in FRONT_OFFICE:
+        return set(ids)
+    if role == Role.EXECUTOR and actor.organization_id:
+        return set(
+            Assignment.objects.filter(
+                appeal_id__in=ids, organization_id=actor.organization_id
+            ).values_list("appeal_id", flat=True)
+        )
+    return set()
