@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "vikno.appeals",
     "vikno.api",
     "vikno.public",
+    "vikno.staff",
     "vikno.demo",
 ]
 
@@ -81,6 +82,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "vikno.staff.navigation.staff_nav",
             ],
         },
     },
@@ -114,7 +116,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = ["vikno.accounts.backends.ViknoBackend"]
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "staff_login"
+LOGIN_REDIRECT_URL = "staff:home"
 
 # --- Language and time ----------------------------------------------------------------
 LANGUAGE_CODE = "uk"

@@ -8,6 +8,8 @@ from vikno.api.api import api
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("staff/", include("vikno.staff.urls")),
+    path("staff/", include("vikno.staff.auth_urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("vikno.public.urls")),

@@ -121,6 +121,10 @@ class EventKind(models.TextChoices):
     MERGED = "merged", _("merged into another appeal")
     REOPENED = "reopened", _("re-opened")
     ATTACHMENT_ADDED = "attachment_added", _("file attached")
+    RESOLUTION = "resolution", _("resolution issued")
+    EXTENSION_REQUESTED = "extension_requested", _("extension requested")
+    EXTENSION_REFUSED = "extension_refused", _("extension refused")
+    NOTE_ADDED = "note_added", _("internal comment added")
 
 
 # What the applicant sees on the status page; the rest is internal work.

@@ -205,6 +205,23 @@ class Assignment(models.Model):
     """An organization's part in executing an appeal: the lead executor or a co-executor."""
 
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="assignments")
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("passed down from"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text=_("The assignment whose head passed this part further down (resolution tree)."),
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("resolution by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     organization = models.ForeignKey(
         "reference.Organization",
         verbose_name=_("organization"),
@@ -311,3 +328,69 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class ExtensionRequestState(models.TextChoices):
+    PENDING = "pending", _("awaiting decision")
+    APPROVED = "approved", _("approved")
+    REFUSED = "refused", _("refused")
+
+
+class ExtensionRequest(models.Model):
+    """An executor asks for a longer term; a head approves (extending the appeal) or refuses."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="extension_requests")
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="extension_requests"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested"))
+    due_at = models.DateTimeField(_("requested term"))
+    reason = models.TextField(_("reason"))
+    state = models.CharField(
+        _("state"),
+        max_length=10,
+        choices=ExtensionRequestState.choices,
+        default=ExtensionRequestState.PENDING,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+
+    class Meta:
+        verbose_name = _("extension request")
+        verbose_name_plural = _("extension requests")
+        ordering = ["requested_at", "id"]
+        constraints = [
+            # One open request per assignment: a second one waits for the first decision.
+            models.UniqueConstraint(
+                fields=["assignment"],
+                condition=Q(state="pending"),
+                name="extension_request_one_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.appeal_id}: {self.due_at:%Y-%m-%d} ({self.state})"
+
+
+class AppealNote(models.Model):
+    """An internal comment of staff on an appeal: never shown to the applicant."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("when"))
+    text = models.TextField(_("internal comment"))
+
+    class Meta:
+        verbose_name = _("internal comment")
+        verbose_name_plural = _("internal comments")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["appeal", "created_at"], name="note_appeal_time")]
+
+    def __str__(self) -> str:
+        return f"{self.appeal_id} note {self.pk}"
