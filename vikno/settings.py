@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "vikno.accounts",
     "vikno.reference",
     "vikno.appeals",
+    "vikno.privacy",
     "vikno.api",
     "vikno.public",
     "vikno.staff",
