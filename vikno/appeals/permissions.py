@@ -106,3 +106,156 @@ def personal_data_visible(actor, appeal_ids) -> set[int]:
             ).values_list("appeal_id", flat=True)
         )
     return set()
+
+
+# --- the appeal card: notes, resolutions, which actions a person may take ---------------
+
+from vikno.appeals.choices import (  # noqa: E402
+    ACTIVE_ASSIGNMENT_STATES,
+    OPEN_STATUSES,
+    AssignmentRole,
+    AssignmentState,
+    Status,
+)
+from vikno.core.errors import ServiceError  # noqa: E402
+
+ROLES_FOR_ACTION.update(
+    {
+        # Internal comments: everyone who works the appeal (not the read-only analyst).
+        "note": FRONT_OFFICE | EXECUTION,
+        # Resolutions (резолюції) are the heads' word.
+        "resolve": HEADS,
+        "delegate": HEADS,
+    }
+)
+
+# The statuses each appeal-level action starts from (the services check the same under
+# the row lock; this table only decides which buttons the card offers).
+ACTION_STATUSES: dict[str, frozenset[str]] = {
+    "preprocess": frozenset({Status.REGISTERED}),
+    "answer_on_spot": frozenset({Status.REGISTERED, Status.PREPROCESSED}),
+    "forward": frozenset({Status.PREPROCESSED, Status.RETURNED}),
+    "resolve": frozenset({Status.PREPROCESSED, Status.RETURNED}),
+    "forward_out": frozenset({Status.REGISTERED, Status.PREPROCESSED, Status.RETURNED}),
+    "reject": frozenset({Status.REGISTERED, Status.PREPROCESSED, Status.RETURNED}),
+    "merge": frozenset({Status.REGISTERED, Status.PREPROCESSED, Status.RETURNED}),
+    "verify": frozenset({Status.EXECUTED}),
+    "extend": OPEN_STATUSES,
+    "reopen": frozenset({Status.CLOSED, Status.REJECTED}),
+    "note": frozenset(Status.values),
+}
+
+# The assignment states each executor's action starts from.
+ASSIGNMENT_ACTION_STATES: dict[str, frozenset[str]] = {
+    "accept": frozenset({AssignmentState.PENDING}),
+    "return": frozenset({AssignmentState.PENDING, AssignmentState.ACCEPTED}),
+    "start_work": frozenset({AssignmentState.ACCEPTED}),
+    "report_execution": frozenset({AssignmentState.ACCEPTED, AssignmentState.IN_WORK}),
+}
+
+# The order the card lists them in.
+CARD_ACTIONS = [
+    "preprocess",
+    "answer_on_spot",
+    "resolve",
+    "forward",
+    "forward_out",
+    "accept",
+    "return",
+    "start_work",
+    "report_execution",
+    "verify",
+    "extend",
+    "reject",
+    "merge",
+    "reopen",
+    "delegate",
+    "note",
+]
+
+
+def can_see_appeal(actor, appeal) -> bool:
+    """Whether the appeal is within the actor's scope (the card is 404 otherwise)."""
+    from vikno.appeals.models import Appeal
+
+    if role_of(actor) is None:
+        return False
+    if scope_organization_ids(actor) is None:
+        return True
+    return visible_appeals(actor, Appeal.objects.filter(pk=appeal.pk)).exists()
+
+
+def acting_assignment(actor, assignments) -> Assignment | None:
+    """The active assignment an executor's action applies to, as the services choose it:
+    the actor's own organization's, else the lead one."""
+    active = [a for a in assignments if a.state in ACTIVE_ASSIGNMENT_STATES]
+    own = getattr(actor, "organization_id", None)
+    if own is not None:
+        for assignment in active:
+            if assignment.organization_id == own:
+                return assignment
+    for assignment in active:
+        if assignment.role == AssignmentRole.LEAD:
+            return assignment
+    return None
+
+
+def _allowed(actor, action: str, assignment: Assignment | None = None) -> bool:
+    try:
+        require(actor, action, assignment=assignment)
+    except ServiceError:
+        return False
+    return True
+
+
+def delegable_assignments(actor, assignments) -> list[Assignment]:
+    """Active assignments whose part this head may pass further down."""
+    role = role_of(actor)
+    if role not in ROLES_FOR_ACTION["delegate"]:
+        return []
+    active = [a for a in assignments if a.state in ACTIVE_ASSIGNMENT_STATES]
+    if role == Role.ADMINISTRATOR:
+        return active
+    if actor.organization_id is None:
+        return []
+    own = subtree_ids(type(actor.organization), [actor.organization_id])
+    return [a for a in active if a.organization_id in own]
+
+
+def available_actions(actor, appeal, assignments=None) -> list[str]:
+    """The actions the card offers this person on this appeal now, in the card's order.
+
+    One place: the role (ROLES_FOR_ACTION), the appeal's status (ACTION_STATUSES) and, for
+    the executors' steps, the state of the assignment the action applies to. `assignments`
+    may be passed when already loaded (the card does), to save a query.
+    """
+    if role_of(actor) is None or not can_see_appeal(actor, appeal):
+        return []
+    if assignments is None:
+        assignments = list(appeal.assignments.all())
+    acting = acting_assignment(actor, assignments)
+    found = []
+    for action in CARD_ACTIONS:
+        if action in ACTION_STATUSES:
+            if appeal.status in ACTION_STATUSES[action] and _allowed(actor, action):
+                found.append(action)
+        elif action in ASSIGNMENT_ACTION_STATES:
+            if (
+                acting is not None
+                and acting.state in ASSIGNMENT_ACTION_STATES[action]
+                and appeal.status in OPEN_STATUSES
+                and not (
+                    action == "accept"
+                    and acting.role == AssignmentRole.LEAD
+                    and appeal.status != Status.FORWARDED
+                )
+                and _allowed(actor, action, acting)
+            ):
+                found.append(action)
+        elif (
+            action == "delegate"
+            and appeal.status in OPEN_STATUSES
+            and delegable_assignments(actor, assignments)
+        ):
+            found.append(action)
+    return found

@@ -912,3 +912,185 @@ def appeal_reopen(*, actor: Actor, appeal: Appeal, reason: str) -> Appeal:
             data={"due_at": appeal.due_at.isoformat()},
         )
     return appeal
+
+
+# --- resolutions and notes ------------------------------------------------------------
+# (imports kept with this block so parallel additions elsewhere in the file do not clash)
+
+from vikno.appeals.models import AppealNote  # noqa: E402
+from vikno.appeals.permissions import can_see_appeal  # noqa: E402
+from vikno.reference.selectors import subtree_ids  # noqa: E402
+
+
+def appeal_note_add(*, actor: Actor, appeal: Appeal, text: str) -> AppealNote:
+    """An internal comment of staff: kept apart from the answer, never shown to the applicant.
+
+    The history records that a comment was added, but not its text (notes stay internal).
+    """
+    require(actor, "note")
+    text = _require_text(text, "text", _("Write the comment."))
+    if not can_see_appeal(actor, appeal):
+        raise Forbidden(_("This appeal is assigned to another organization."))
+    with transaction.atomic():
+        appeal = _locked(appeal)
+        note = AppealNote.objects.create(appeal=appeal, author=actor, created_at=now(), text=text)
+        _event(
+            appeal, EventKind.NOTE_ADDED, actor, from_status=appeal.status, data={"note": note.pk}
+        )
+    return note
+
+
+def _check_assignment_due(due: datetime | None, limit: datetime, field_name: str) -> None:
+    if due is not None and not (now() < due <= limit):
+        msg = _("The due time must be in the future and not later than %(limit)s.") % {
+            "limit": f"{local_date(limit):%d.%m.%Y}"
+        }
+        raise ValidationFailed(msg, fields={field_name: [msg]})
+
+
+def _check_in_subtree(actor: Actor, organizations: Iterable[Organization]) -> None:
+    """A supervisor bound to an organization resolves only within its subtree."""
+    if role_of(actor) != Role.SUPERVISOR or actor is None or actor.organization_id is None:
+        return
+    own = subtree_ids(Organization, [actor.organization_id])
+    for organization in organizations:
+        if organization.pk not in own:
+            raise Forbidden(
+                _("%(org)s is not subordinate to your organization.") % {"org": organization}
+            )
+
+
+def appeal_resolve(
+    *,
+    actor: Actor,
+    appeal: Appeal,
+    lead: Organization,
+    co_executors: Sequence[tuple[Organization, datetime | None, str]] = (),
+    due: datetime | None = None,
+    instruction: str = "",
+) -> list[Assignment]:
+    """A head's resolution: the lead executor and co-executors, each with a due time and an
+    instruction. Forwarding writes the assignments (one path); the resolution adds each
+    co-executor's own term and instruction and who issued it."""
+    require(actor, "resolve")
+    co = list(co_executors)
+    _check_in_subtree(actor, [lead, *(org for org, _due, _text in co)])
+    orgs = [org for org, _due, _text in co]
+    if len(set(orgs)) != len(orgs):
+        msg = _("Name each co-executor once.")
+        raise ValidationFailed(msg, fields={"co_executors": [msg]})
+    with transaction.atomic():
+        appeal = _locked(appeal)
+        for _org, co_due, _text in co:
+            _check_assignment_due(co_due, appeal.due_at, "co_executors")
+        appeal = appeal_forward(
+            actor=actor,
+            appeal=appeal,
+            organization=lead,
+            co_executors=orgs,
+            due=due,
+            instruction=instruction,
+        )
+        created = list(
+            appeal.assignments.filter(state__in=list(ACTIVE_ASSIGNMENT_STATES)).select_related(
+                "organization"
+            )
+        )
+        own = {org.pk: (co_due, text.strip()) for org, co_due, text in co}
+        for assignment in created:
+            changes: dict[str, Any] = {"assigned_by": actor}
+            if assignment.organization_id in own:
+                co_due, text = own[assignment.organization_id]
+                if co_due is not None:
+                    changes["due_at"] = co_due
+                if text:
+                    changes["instruction"] = text
+            Assignment.objects.filter(pk=assignment.pk).update(**changes)
+            for name, value in changes.items():
+                setattr(assignment, name, value)
+        _event(
+            appeal,
+            EventKind.RESOLUTION,
+            actor,
+            from_status=appeal.status,
+            comment=instruction.strip(),
+            data={
+                "lead": lead.name,
+                "co_executors": [
+                    {
+                        "organization": a.organization.name,
+                        "due_at": a.due_at.isoformat(),
+                        "instruction": a.instruction,
+                    }
+                    for a in created
+                    if a.role == AssignmentRole.CO
+                ],
+            },
+        )
+    return created
+
+
+def assignment_delegate(
+    *,
+    actor: Actor,
+    assignment: Assignment,
+    organization: Organization,
+    due: datetime | None = None,
+    instruction: str = "",
+) -> Assignment:
+    """A head passes an organization's part further down to a subordinate organization.
+
+    Allowed to a supervisor whose organization's subtree holds both the assignment's
+    organization and the new one (an administrator: anywhere); the new part is a
+    co-executor's assignment under the one passed down, with its own term.
+    """
+    require(actor, "delegate")
+    if role_of(actor) == Role.SUPERVISOR:
+        if actor is None or actor.organization_id is None:
+            raise Forbidden(_("Your account is not bound to an organization."))
+        own = subtree_ids(Organization, [actor.organization_id])
+        if assignment.organization_id not in own:
+            raise Forbidden(_("This appeal is assigned to another organization."))
+        if organization.pk not in own:
+            msg = _("%(org)s is not subordinate to your organization.") % {"org": organization}
+            raise Forbidden(msg, fields={"organization": [msg]})
+    _check_executor(organization, "organization")
+    if organization.pk == assignment.organization_id:
+        msg = _("Choose another organization than the one passing the part down.")
+        raise ValidationFailed(msg, fields={"organization": [msg]})
+    with transaction.atomic():
+        appeal = _locked(assignment.appeal)
+        current = Assignment.objects.select_for_update().get(pk=assignment.pk)
+        if not appeal.is_open or current.state not in ACTIVE_ASSIGNMENT_STATES:
+            raise InvalidTransition(_("Only an open part of the work can be passed down."))
+        if appeal.assignments.filter(
+            organization=organization, state__in=list(ACTIVE_ASSIGNMENT_STATES)
+        ).exists():
+            msg = _("%(org)s already works on this appeal.") % {"org": organization}
+            raise ValidationFailed(msg, fields={"organization": [msg]})
+        _check_assignment_due(due, current.due_at, "due_at")
+        child = Assignment.objects.create(
+            appeal=appeal,
+            parent=current,
+            assigned_by=actor,
+            organization=organization,
+            role=AssignmentRole.CO,
+            due_at=due or current.due_at,
+            instruction=instruction.strip(),
+            created_at=now(),
+        )
+        _event(
+            appeal,
+            EventKind.RESOLUTION,
+            actor,
+            from_status=appeal.status,
+            comment=instruction.strip(),
+            data={
+                "organization": organization.name,
+                "from": current.organization.name,
+                "due_at": child.due_at.isoformat(),
+                "assignment": child.pk,
+                "parent": current.pk,
+            },
+        )
+    return child
