@@ -85,6 +85,15 @@ ensure_venv() {
     fi
 }
 
+# The browser tests (tests/browser) drive Debian's Chromium through Playwright; Playwright's
+# own browser download (`playwright install`) is never used. DejaVu gives the Cyrillic glyphs
+# that the screenshots need.
+CHROMIUM="${VIKNO_CHROMIUM:-/usr/bin/chromium}"
+ensure_chromium() {
+    [ -x "$CHROMIUM" ] || apt_install chromium fonts-dejavu-core
+    [ -x "$CHROMIUM" ] || die "Chromium is still missing at $CHROMIUM (set VIKNO_CHROMIUM to another path)."
+}
+
 # GNU gettext's msgfmt is what `compilemessages` calls.
 ensure_msgfmt() {
     command -v msgfmt >/dev/null 2>&1 || apt_install gettext
