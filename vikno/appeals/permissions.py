@@ -259,3 +259,29 @@ def available_actions(actor, appeal, assignments=None) -> list[str]:
         ):
             found.append(action)
     return found
+
+
+# --- extension requests, executor inbox, supervisor control ------------------------------
+
+# An executor asks for a longer term; only a head decides on it (and extends).
+ROLES_FOR_ACTION["request_extension"] = EXECUTION
+ROLES_FOR_ACTION["decide_extension"] = HEADS
+
+INBOX_ROLES = EXECUTION
+CONTROL_ROLES = HEADS
+
+
+def may(actor, action: str, *, assignment: Assignment | None = None) -> bool:
+    """Whether `require` would let `actor` do `action`: for showing only allowed buttons."""
+    try:
+        require(actor, action, assignment=assignment)
+    except Forbidden:
+        return False
+    return True
+
+
+def inbox_organization_id(actor) -> int | None:
+    """The organization whose assignments make up the actor's inbox: its own, if bound."""
+    if role_of(actor) not in INBOX_ROLES:
+        return None
+    return actor.organization_id

@@ -110,3 +110,139 @@ def duplicate_candidates(appeal: Appeal, limit: int = 20) -> QuerySet[Appeal]:
         .select_related("category")
         .order_by("received_at", "id")[:limit]
     )
+
+
+# --- executor inbox and supervisor control ------------------------------------------------
+# Imports here keep this block apart from the rest of the file.
+
+from django.db.models import Count, OuterRef, Subquery  # noqa: E402
+
+from vikno.appeals.choices import (  # noqa: E402
+    ACTIVE_ASSIGNMENT_STATES,
+    AssignmentState,
+)
+from vikno.appeals.choices import OPEN_STATUSES as _OPEN_STATUSES  # noqa: E402
+from vikno.appeals.models import (  # noqa: E402
+    Assignment,
+    ExtensionRequest,
+    ExtensionRequestState,
+)
+from vikno.reference.models import OrganizationKind  # noqa: E402
+
+INBOX_STATES = (AssignmentState.PENDING, AssignmentState.ACCEPTED, AssignmentState.IN_WORK)
+
+
+def _active_assignments() -> QuerySet[Assignment]:
+    """Assignments someone still owes work on: active, on an appeal that is still open."""
+    return Assignment.objects.filter(
+        state__in=list(ACTIVE_ASSIGNMENT_STATES), appeal__status__in=list(_OPEN_STATUSES)
+    )
+
+
+def inbox_assignments(organization_id: int, state: str | None = None) -> QuerySet[Assignment]:
+    """An organization's open work, most urgent first, with what each row shows.
+
+    `pending_extension_due` is the term asked for and not yet decided; `refused_note` the
+    note of the latest refused request (the executor sees why).
+    """
+    qs = _active_assignments().filter(organization_id=organization_id)
+    if state:
+        qs = qs.filter(state=state)
+    return _inbox_rows(qs).order_by("due_at", "id")
+
+
+def inbox_assignment(organization_id: int, pk: int) -> Assignment | None:
+    """One row of the inbox (active or not: after an action the row shows what became of it)."""
+    return _inbox_rows(Assignment.objects.filter(organization_id=organization_id, pk=pk)).first()
+
+
+def _inbox_rows(qs: QuerySet[Assignment]) -> QuerySet[Assignment]:
+    requests = ExtensionRequest.objects.filter(assignment=OuterRef("pk"))
+    return qs.select_related(
+        "appeal", "appeal__category", "appeal__territory", "organization"
+    ).annotate(
+        pending_extension_due=Subquery(
+            requests.filter(state=ExtensionRequestState.PENDING).values("due_at")[:1]
+        ),
+        refused_note=Subquery(
+            requests.filter(state=ExtensionRequestState.REFUSED)
+            .order_by("-decided_at", "-id")
+            .values("decision_note")[:1]
+        ),
+    )
+
+
+def inbox_counts(organization_id: int, at: datetime) -> dict[str, int]:
+    """How many of an organization's open assignments are in each state, and overdue: one query."""
+    return (
+        _active_assignments()
+        .filter(organization_id=organization_id)
+        .aggregate(
+            all=Count("id"),
+            pending=Count("id", filter=Q(state=AssignmentState.PENDING)),
+            accepted=Count("id", filter=Q(state=AssignmentState.ACCEPTED)),
+            in_work=Count("id", filter=Q(state=AssignmentState.IN_WORK)),
+            overdue=Count("id", filter=Q(due_at__lt=at)),
+        )
+    )
+
+
+def control_board(organization_ids: set[int] | None, at: datetime) -> QuerySet[Organization]:
+    """Organizations (all, or these) with their open, due-soon and overdue assignments.
+
+    One query: the counts are conditional aggregates over one join, never a query per
+    organization. Due soon = not overdue yet, due before the due-soon threshold.
+    """
+    soon = due_soon_threshold(at)
+    active = Q(
+        assignments__state__in=list(ACTIVE_ASSIGNMENT_STATES),
+        assignments__appeal__status__in=list(_OPEN_STATUSES),
+    )
+    qs = Organization.objects.exclude(kind=OrganizationKind.EXTERNAL)
+    if organization_ids is not None:
+        qs = qs.filter(pk__in=organization_ids)
+    return qs.annotate(
+        open_count=Count("assignments", filter=active),
+        due_soon_count=Count(
+            "assignments",
+            filter=active & Q(assignments__due_at__gte=at, assignments__due_at__lt=soon),
+        ),
+        overdue_count=Count("assignments", filter=active & Q(assignments__due_at__lt=at)),
+    ).order_by("-overdue_count", "-due_soon_count", "-open_count", "name", "id")
+
+
+def control_assignments(organization_id: int, which: str, at: datetime) -> QuerySet[Assignment]:
+    """The list behind one number of the board: "overdue", "due_soon" or "open"."""
+    qs = _active_assignments().filter(organization_id=organization_id)
+    if which == "overdue":
+        qs = qs.filter(due_at__lt=at)
+    elif which == "due_soon":
+        qs = qs.filter(due_at__gte=at, due_at__lt=due_soon_threshold(at))
+    return qs.select_related("appeal", "appeal__category", "organization").order_by("due_at", "id")
+
+
+def pending_extension_requests(organization_ids: set[int] | None) -> QuerySet[ExtensionRequest]:
+    """Requests waiting for a head's decision, of these organizations (None: all), oldest first."""
+    qs = ExtensionRequest.objects.filter(state=ExtensionRequestState.PENDING)
+    if organization_ids is not None:
+        qs = qs.filter(assignment__organization_id__in=organization_ids)
+    return qs.select_related(
+        "appeal", "appeal__category", "assignment__organization", "requested_by"
+    ).order_by("requested_at", "id")
+
+
+def awaiting_verification(organization_ids: set[int] | None) -> QuerySet[Appeal]:
+    """Executed appeals (of these lead organizations; None: all) to verify with the applicant."""
+    qs = Appeal.objects.filter(status=Status.EXECUTED)
+    if organization_ids is not None:
+        qs = qs.filter(executor_id__in=organization_ids)
+    return qs.select_related("category", "executor").order_by("answered_at", "id")
+
+
+def appeal_pending_extensions(appeal: Appeal) -> QuerySet[ExtensionRequest]:
+    """The appeal's extension requests awaiting a decision (for the appeal card)."""
+    return (
+        appeal.extension_requests.filter(state=ExtensionRequestState.PENDING)
+        .select_related("assignment__organization", "requested_by")
+        .order_by("requested_at", "id")
+    )

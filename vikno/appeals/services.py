@@ -1094,3 +1094,128 @@ def assignment_delegate(
             },
         )
     return child
+
+
+# --- extension requests ---------------------------------------------------------------
+# An executor asks for a longer term; a head approves (through appeal_extend, the one path
+# that extends) or refuses with a note. Imports here keep this block apart from the rest.
+
+from vikno.appeals.models import ExtensionRequest, ExtensionRequestState  # noqa: E402
+
+
+def _check_extension_due(appeal: Appeal, due: datetime) -> None:
+    """The same refusals, with the same codes, as appeal_extend gives for this term."""
+    limit = extension_limit(appeal.received_at)
+    if due > limit:
+        msg = _("The term cannot exceed %(days)d days from receipt (until %(limit)s).") % {
+            "days": Terms.current().max_days,
+            "limit": f"{local_date(limit):%d.%m.%Y}",
+        }
+        raise ValidationFailed(msg, code="term_exceeds_limit", fields={"due_at": [msg]})
+    if due <= appeal.due_at or due <= now():
+        msg = _("The new term must be later than the current one and still ahead.")
+        raise ValidationFailed(msg, fields={"due_at": [msg]})
+
+
+def extension_request(
+    *,
+    actor: Actor,
+    appeal: Appeal,
+    due: datetime,
+    reason: str,
+    organization: Organization | None = None,
+) -> ExtensionRequest:
+    """An executor asks the head for a longer term for its active assignment (art. 20)."""
+    require(actor, "request_extension")
+    reason = _require_text(
+        reason, "reason", _("Explain why more time is needed; the head decides on it.")
+    )
+    with transaction.atomic():
+        appeal = _locked(appeal)
+        _require_status(appeal, OPEN_STATUSES, _("request an extension for"))
+        assignment = _assignment_for(appeal, actor, organization)
+        require(actor, "request_extension", assignment=assignment)
+        _check_extension_due(appeal, due)
+        # Under the appeal lock no second request can slip in between this check and the
+        # insert; the partial unique constraint guards the same rule in the database.
+        if assignment.extension_requests.filter(state=ExtensionRequestState.PENDING).exists():
+            raise InvalidTransition(
+                _("An extension has already been requested; wait for the head's decision."),
+                code="extension_pending",
+            )
+        moment = now()
+        request = ExtensionRequest.objects.create(
+            appeal=appeal,
+            assignment=assignment,
+            requested_by=actor,
+            requested_at=moment,
+            due_at=due,
+            reason=reason,
+        )
+        _event(
+            appeal,
+            EventKind.EXTENSION_REQUESTED,
+            actor,
+            from_status=appeal.status,
+            comment=reason,
+            data={
+                "request": request.pk,
+                "organization": assignment.organization.name,
+                "from": appeal.due_at.isoformat(),
+                "to": due.isoformat(),
+            },
+            at=moment,
+        )
+    return request
+
+
+def extension_decide(
+    *, actor: Actor, request: ExtensionRequest, approve: bool, note: str = ""
+) -> ExtensionRequest:
+    """A head approves (the appeal and its assignments get the requested term) or refuses
+    (with a note to the executor) a pending extension request; a decision is final."""
+    require(actor, "decide_extension")
+    note = (note or "").strip()
+    if not approve:
+        note = _require_text(note, "note", _("Tell the executor why the extension is refused."))
+    with transaction.atomic():
+        # The appeal first, as every service locks it, then the request: two heads
+        # deciding at once are serialized and the second sees the first decision.
+        appeal = _locked(request.appeal)
+        request = (
+            ExtensionRequest.objects.select_for_update(of=("self",))
+            .select_related("assignment__organization")
+            .get(pk=request.pk)
+        )
+        require(actor, "decide_extension", assignment=request.assignment)
+        if request.state != ExtensionRequestState.PENDING:
+            raise InvalidTransition(
+                _("This extension request has already been decided."), code="extension_decided"
+            )
+        if approve:
+            if request.assignment.state not in ACTIVE_ASSIGNMENT_STATES:
+                raise InvalidTransition(
+                    _("The organization no longer executes this appeal; refuse the request."),
+                    code="extension_stale",
+                )
+            appeal_extend(actor=actor, appeal=appeal, due=request.due_at, reason=request.reason)
+            request.state = ExtensionRequestState.APPROVED
+        else:
+            request.state = ExtensionRequestState.REFUSED
+            _event(
+                appeal,
+                EventKind.EXTENSION_REFUSED,
+                actor,
+                from_status=appeal.status,
+                comment=note,
+                data={
+                    "request": request.pk,
+                    "organization": request.assignment.organization.name,
+                    "to": request.due_at.isoformat(),
+                },
+            )
+        request.decided_by = actor
+        request.decided_at = now()
+        request.decision_note = note
+        request.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+    return request
