@@ -66,7 +66,9 @@ def test_applicant_is_masked_by_default_and_opening_is_logged(client, card_world
     assert "О. К." in html
     for secret in ("+380671112233", "olena@example.org", "Олена Коваленко", "кв. 5"):
         assert secret not in html
-    records = list(AccessRecord.objects.values_list("actor_id", "applicant_id", "appeal_id", "what"))
+    records = list(
+        AccessRecord.objects.values_list("actor_id", "applicant_id", "appeal_id", "what")
+    )
     assert records == [(operator.pk, registered.applicant_id, registered.pk, "card_opened")]
 
 
