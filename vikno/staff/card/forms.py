@@ -130,13 +130,25 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """Several files in one input (photos of the work done); cleaned to a list."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,.pdf"})
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
 class ReportForm(forms.Form):
     report = forms.CharField(label=_("what was done"), widget=forms.Textarea)
-    files = forms.FileField(
-        label=_("photos or documents"),
-        required=False,
-        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,.pdf"}),
-    )
+    files = MultipleFileField(label=_("photos or documents"), required=False)
 
 
 class VerifyForm(forms.Form):

@@ -170,7 +170,10 @@ ACTIONS: dict[str, Action] = {
         gettext_lazy("Report execution"),
         forms.ReportForm,
         lambda r, a, d: services.appeal_report_execution(
-            actor=r.user, appeal=a, report=d["report"], files=r.FILES.getlist("files")
+            actor=r.user,
+            appeal=a,
+            report=d["report"],
+            files=d["files"],
         ),
         gettext_lazy("Execution reported."),
         multipart=True,
@@ -292,7 +295,8 @@ def _context(request, appeal, *, failed=None, failed_form=None, error=None, flas
     sees = appeal.pk in personal_data_visible(request.user, [appeal.pk])
     moment = now()
     action_forms = []
-    for action in actions:
+    # A refused action stays on the page with its message, even if it is not offered.
+    for action in ([failed] if failed and failed not in actions else []) + actions:
         form = (
             failed_form
             if action == failed
