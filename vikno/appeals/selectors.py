@@ -5,7 +5,7 @@ from datetime import datetime
 
 from django.db.models import Q, QuerySet
 
-from vikno.appeals.choices import PUBLIC_EVENT_KINDS, Status
+from vikno.appeals.choices import OPEN_STATUSES, PUBLIC_EVENT_KINDS, Status
 from vikno.appeals.models import Appeal, AppealEvent
 from vikno.core.clock import now
 from vikno.core.deadlines import due_soon_threshold
@@ -110,6 +110,35 @@ def duplicate_candidates(appeal: Appeal, limit: int = 20) -> QuerySet[Appeal]:
         .select_related("category")
         .order_by("received_at", "id")[:limit]
     )
+
+
+def duplicate_candidates_for(
+    *, category: Category | None, address: str, limit: int = 20
+) -> QuerySet[Appeal]:
+    """Open appeals on this address and category, before a new one is registered.
+
+    The same rule as `duplicate_candidates`, for an appeal that does not exist yet (the
+    operator is still on the phone): only parents, never an appeal merged elsewhere.
+    """
+    key = address_key(address or "")
+    if category is None or not key:
+        return Appeal.objects.none()
+    return (
+        Appeal.objects.open()
+        .filter(address_key=key, category_id=category.pk, parent__isnull=True)
+        .select_related("category")
+        .order_by("received_at", "id")[:limit]
+    )
+
+
+def appeals_of_phone(phone: str, *, open_only: bool, limit: int = 20) -> QuerySet[Appeal]:
+    """A caller's appeals by their phone (any spelling), newest first: open or final ones."""
+    normalized = normalize_phone(phone)
+    if len(normalized) < 10:
+        return Appeal.objects.none()
+    qs = Appeal.objects.with_card().filter(applicant__phone=normalized)
+    qs = qs.open() if open_only else qs.exclude(status__in=OPEN_STATUSES)
+    return qs.order_by("-received_at", "-id")[:limit]
 
 
 # --- executor inbox and supervisor control ------------------------------------------------

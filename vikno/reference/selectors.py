@@ -59,3 +59,45 @@ def route_for(*, category: Category, territory: Territory | None) -> Organizatio
 
 def leaf_categories():
     return Category.objects.filter(is_active=True, children__isnull=True).select_related("parent")
+
+
+def leaf_category_paths() -> list[tuple[Category, str]]:
+    """Active leaf categories with their branch ("Житлово-комунальне › Водопостачання"),
+    in branch order; one query whatever the depth of the tree."""
+    nodes = {c.pk: c for c in Category.objects.all()}
+    with_children = {c.parent_id for c in nodes.values() if c.parent_id}
+    result = []
+    for category in nodes.values():
+        if not category.is_active or category.pk in with_children:
+            continue
+        chain, parent_id, seen = [], category.parent_id, set()
+        while parent_id and parent_id in nodes and parent_id not in seen:
+            seen.add(parent_id)
+            chain.append(nodes[parent_id].name)
+            parent_id = nodes[parent_id].parent_id
+        result.append((category, " › ".join(reversed(chain))))
+
+    def order(item: tuple[Category, str]) -> tuple:
+        return (item[1], item[0].position, item[0].name)
+
+    return sorted(result, key=order)
+
+
+def category_search(query: str, *, limit: int = 15) -> list[tuple[Category, str]]:
+    """Leaf categories whose name or branch holds every word of `query`, ignoring case
+    and the spelling of the apostrophe (ʼ ' ’); own-name matches first. An empty query
+    finds nothing."""
+    from vikno.core.text import fold
+
+    words = fold(query or "").split()
+    if not words:
+        return []
+    found = []
+    for category, path in leaf_category_paths():
+        name = fold(category.name)
+        haystack = f"{fold(path)} {name} {category.code}"
+        if all(word in haystack for word in words):
+            # Matches in the category's own name first, then those found by their branch.
+            found.append((0 if all(word in name for word in words) else 1, category, path))
+    found.sort(key=lambda item: item[0])
+    return [(category, path) for _rank, category, path in found[:limit]]
