@@ -45,6 +45,9 @@ class CategoryFactory(factory.django.DjangoModelFactory):
     term = Term.STANDARD
 
 
+TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # base32; pyotp.TOTP(it).now()
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
@@ -54,6 +57,19 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     role = Role.OPERATOR
     password = factory.django.Password("correct-horse-battery")
+
+    @factory.post_generation
+    def totp(obj, create, extracted, **kwargs):
+        """Supervisors and administrators must have TOTP (vikno.accounts.middleware), so
+        they get an authenticator with TEST_TOTP_SECRET; pass totp=False for one without
+        (or totp=True for another role)."""
+        from allauth.mfa.totp.internal.auth import TOTP
+
+        from vikno.accounts.twofactor import has_totp, two_factor_required
+
+        wanted = two_factor_required(obj) if extracted is None else extracted
+        if create and wanted and not has_totp(obj):
+            TOTP.activate(obj, TEST_TOTP_SECRET)
 
 
 def applicant_data(**overrides) -> ApplicantData:

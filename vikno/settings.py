@@ -36,7 +36,7 @@ ALLOWED_HOSTS = env_list("VIKNO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG e
 CSRF_TRUSTED_ORIGINS = env_list("VIKNO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "vikno.accounts.admin_apps.ViknoAdminConfig",  # django.contrib.admin, signed in by role
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -53,6 +53,10 @@ INSTALLED_APPS = [
     "vikno.public",
     "vikno.staff",
     "vikno.demo",
+    # After Vikno's apps, so that vikno/staff/templates/{account,mfa}/ override allauth's.
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
 ]
 
 MIDDLEWARE = [
@@ -63,9 +67,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "vikno.accounts.middleware.RequireTwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "vikno.urls"
@@ -116,9 +122,30 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Only Vikno's backend: it refuses demo accounts without DEBUG on every way in (allauth's
+# own backend would hand such a user back to allauth's login flow).
 AUTHENTICATION_BACKENDS = ["vikno.accounts.backends.ViknoBackend"]
 LOGIN_URL = "staff_login"
 LOGIN_REDIRECT_URL = "staff:home"
+
+# --- Staff sign-in: django-allauth (password, then TOTP or a recovery code) -------------
+# Accounts are made by administrators: no signup, no email verification, username only.
+# Supervisors and administrators must have TOTP (vikno.accounts.middleware).
+ACCOUNT_ADAPTER = "vikno.accounts.adapter.StaffAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGOUT_REDIRECT_URL = "staff_login"
+ACCOUNT_PASSWORD_INPUT_RENDER_VALUE = False
+# Failed sign-ins (passwords and second-factor codes alike): 10 a minute from one address,
+# 5 in 5 minutes for one username. Counted in the cache: give several processes a shared
+# cache (Redis) in production.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/300s/key"}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Вікно"
+MFA_ADAPTER = "vikno.accounts.adapter.StaffMFAAdapter"
+VIKNO_TWO_FACTOR_ROLES = ["supervisor", "administrator"]
 
 # --- Language and time ----------------------------------------------------------------
 LANGUAGE_CODE = "uk"

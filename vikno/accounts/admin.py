@@ -3,10 +3,13 @@
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from vikno.accounts.models import ApiKey, User
+from vikno.accounts.models import ApiKey, SignInFailure, User
 from vikno.accounts.services import apikey_revoke
+from vikno.accounts.signin import username_hash
+from vikno.privacy.admin import ReadOnlyLogAdmin
 
 
 @admin.register(User)
@@ -42,3 +45,22 @@ class ApiKeyAdmin(admin.ModelAdmin):
     def revoke(self, request, queryset):
         for key in queryset:
             apikey_revoke(name=key.name)
+
+
+@admin.register(SignInFailure)
+class SignInFailureAdmin(ReadOnlyLogAdmin):
+    """Failed sign-ins. Search by a username: it is hashed the way the log hashes it."""
+
+    list_display = ["created_at", "reason", "username_hash", "user", "ip"]
+    list_filter = ["reason", "created_at"]
+    list_select_related = ["user"]
+    search_fields = ["username_hash"]
+    date_hierarchy = "created_at"
+    fields = ["created_at", "reason", "username_hash", "user", "ip"]
+    readonly_fields = fields
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        return queryset.filter(Q(username_hash=username_hash(term)) | Q(username_hash=term)), False

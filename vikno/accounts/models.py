@@ -67,3 +67,38 @@ class ApiKey(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class SignInFailureReason(models.TextChoices):
+    WRONG_CREDENTIALS = "wrong_credentials", _("wrong username or password")
+    WRONG_CODE = "wrong_code", _("wrong two-factor code")
+    THROTTLED = "throttled", _("too many attempts, refused without checking")
+
+
+class SignInFailure(models.Model):
+    """One failed staff sign-in, for administrators to see attacks on accounts.
+
+    The username tried is kept only as a short keyed hash (`username_hash`, the same one
+    the log line shows); `user` is set when it matched an existing account.
+    """
+
+    created_at = models.DateTimeField(_("when"), db_index=True)
+    reason = models.CharField(_("reason"), max_length=20, choices=SignInFailureReason.choices)
+    username_hash = models.CharField(_("username hash"), max_length=16, db_index=True)
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="signin_failures",
+    )
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("failed sign-in")
+        verbose_name_plural = _("failed sign-ins")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.username_hash} {self.reason}"
