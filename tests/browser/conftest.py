@@ -13,7 +13,6 @@ When a test fails, a screenshot of each of its pages is saved to
 var/screenshots/failures/ (var/ is not committed).
 """
 
-import io
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -21,7 +20,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
-from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 CHROMIUM = os.environ.get("VIKNO_CHROMIUM", "/usr/bin/chromium")
@@ -36,7 +34,6 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = Path(django_settings.BASE_DIR) / "var" / "screenshots"
 DESKTOP = {"width": 1440, "height": 900}
 PHONE = {"width": 375, "height": 812}
-PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory's password
 
 expect.set_options(timeout=10_000)
 
@@ -116,19 +113,3 @@ def new_context(browser, site, request) -> Iterator[Callable[..., BrowserContext
 @pytest.fixture
 def page(new_context) -> Page:
     return new_context().new_page()
-
-
-def sign_in(page: Page, username: str, password: str = PASSWORD) -> None:
-    """Sign in through the staff sign-in page, as a person does."""
-    page.goto("/staff/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).not_to_have_url(re.compile(r"/staff/login/"))
-
-
-def png_bytes(color: str = "steelblue", size: tuple[int, int] = (64, 48)) -> bytes:
-    """A real PNG image (the server checks the content, not the name)."""
-    buffer = io.BytesIO()
-    Image.new("RGB", size, color).save(buffer, format="PNG")
-    return buffer.getvalue()

@@ -1,0 +1,74 @@
+"""What the browser tests do again and again: sign in, make a real image, check a layout."""
+
+import io
+import re
+
+from django.conf import settings
+from django.test import Client
+from PIL import Image
+from playwright.sync_api import BrowserContext, Page, expect
+
+PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory's password
+
+
+def sign_in(page: Page, username: str, password: str = PASSWORD, totp=None) -> None:
+    """Sign in through the staff sign-in page, as a person does.
+
+    With `totp` (a pyotp.TOTP on the secret of the person's authenticator) the code is
+    typed on the second page, as from the authenticator app.
+    """
+    page.goto("/staff/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    if totp is not None:
+        page.get_by_label("Code", exact=True).fill(totp.now())
+        page.get_by_role("button", name="Sign in", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/staff/(?!login/|account/)"))
+
+
+def session_for(context: BrowserContext, user, site: str) -> None:
+    """Put a signed-in session of `user` into the browser (for tests about other things)."""
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": site}]
+    )
+
+
+def png_bytes(color: str = "steelblue", size: tuple[int, int] = (64, 48)) -> bytes:
+    """A real PNG image (the server checks the content, not the name)."""
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def horizontal_overflow(page: Page) -> dict:
+    """How wide the document is against the window, and the widest elements sticking out."""
+    return page.evaluate(OVERFLOW_JS)
+
+
+OVERFLOW_JS = """() => {
+    const width = window.innerWidth;
+    const name = (element) => {
+        let text = element.tagName.toLowerCase();
+        if (element.id) text += "#" + element.id;
+        if (typeof element.className === "string" && element.className.trim()) {
+            text += "." + element.className.trim().split(/\\s+/).join(".");
+        }
+        return text;
+    };
+    const culprits = [];
+    for (const element of document.querySelectorAll("body *")) {
+        const box = element.getBoundingClientRect();
+        if (box.width && box.right > width + 1) {
+            culprits.push(`${name(element)} right=${Math.round(box.right)}`);
+        }
+    }
+    return {
+        scrollWidth: document.documentElement.scrollWidth,
+        innerWidth: width,
+        culprits: culprits.slice(0, 10),
+    };
+}"""
