@@ -1100,6 +1100,8 @@ def assignment_delegate(
 # An executor asks for a longer term; a head approves (through appeal_extend, the one path
 # that extends) or refuses with a note. Imports here keep this block apart from the rest.
 
+from datetime import UTC  # noqa: E402
+
 from vikno.appeals.models import ExtensionRequest, ExtensionRequestState  # noqa: E402
 
 
@@ -1162,7 +1164,7 @@ def extension_request(
                 "request": request.pk,
                 "organization": assignment.organization.name,
                 "from": appeal.due_at.isoformat(),
-                "to": due.isoformat(),
+                "to": due.astimezone(UTC).isoformat(),
             },
             at=moment,
         )
