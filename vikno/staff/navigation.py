@@ -31,7 +31,13 @@ def staff_nav(request):
             url = reverse(name)
         except NoReverseMatch:  # an area not built yet
             continue
+        count = None
+        if name == "staff:queues":
+            # One aggregate query: the appeals waiting to be pre-processed.
+            from vikno.staff.queues.counts import queue_counts
+
+            count = (queue_counts(request.user) or {}).get("preprocess")
         items.append(
-            {"url": url, "label": label, "current": request.path.startswith(url), "count": None}
+            {"url": url, "label": label, "current": request.path.startswith(url), "count": count}
         )
     return {"staff_nav": items}
