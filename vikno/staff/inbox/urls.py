@@ -1,3 +1,11 @@
-from django.urls import path  # noqa: F401
+"""The executor's inbox: /staff/inbox/ and its inline actions."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from vikno.staff.inbox import slot, views
+
+urlpatterns = [
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/<int:pk>/<str:action>/", views.act, name="inbox_act"),
+    path("inbox/extension/<str:number>/", slot.extension_slot, name="extension_slot"),
+]
