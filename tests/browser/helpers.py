@@ -72,3 +72,37 @@ OVERFLOW_JS = """() => {
         culprits: culprits.slice(0, 10),
     };
 }"""
+
+
+def header_contrast(page: Page) -> list[dict]:
+    """Contrast ratio (WCAG) of the text of every link and button in the site header
+    against the background it is drawn on."""
+    return page.evaluate(CONTRAST_JS)
+
+
+CONTRAST_JS = """() => {
+    const rgba = (text) => (text.match(/[\\d.]+/g) || []).map(Number);
+    const luminance = ([r, g, b]) => {
+        const channel = (v) => {
+            v /= 255;
+            return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+        };
+        return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+    };
+    const background = (element) => {
+        for (let node = element; node; node = node.parentElement) {
+            const color = rgba(getComputedStyle(node).backgroundColor);
+            if (color.length === 3 || (color.length === 4 && color[3] >= 0.5)) return color;
+        }
+        return [255, 255, 255];
+    };
+    const result = [];
+    for (const element of document.querySelectorAll(".site-header a, .site-header button")) {
+        if (!element.offsetParent || !element.textContent.trim()) continue;
+        const fg = luminance(rgba(getComputedStyle(element).color));
+        const bg = luminance(background(element));
+        const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+        result.push({text: element.textContent.trim(), ratio: Math.round(ratio * 100) / 100});
+    }
+    return result;
+}"""

@@ -1,8 +1,9 @@
 """The main screens at a phone's width (375 px) and a laptop's (1440 px), in Ukrainian.
 
-Each screen must answer 200, show its one main heading inside the window, and never be
-wider than the window (no sideways scrolling). A full-page screenshot of each is saved to
-var/screenshots/<screen>-<width>.png for a person to look at.
+Each screen must answer 200, show its one main heading inside the window, never be
+wider than the window (no sideways scrolling), and keep the links and buttons of its
+header readable (text against background at least 4.5:1). A full-page screenshot of
+each is saved to var/screenshots/<screen>-<width>.png for a person to look at.
 """
 
 import pytest
@@ -10,7 +11,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.browser.conftest import DESKTOP, PHONE, SCREENSHOTS
-from tests.browser.helpers import horizontal_overflow, session_for
+from tests.browser.helpers import header_contrast, horizontal_overflow, session_for
 from tests.factories import register_appeal
 from vikno.appeals.choices import Channel
 from vikno.appeals.services import appeal_forward, appeal_preprocess
@@ -71,3 +72,7 @@ def test_screen_fits_the_width(new_context, site, world, appeals, screen, viewpo
     page.screenshot(path=SCREENSHOTS / f"{screen}-{viewport['width']}.png", full_page=True)
     overflow = horizontal_overflow(page)
     assert overflow["scrollWidth"] <= overflow["innerWidth"], overflow
+    # Every link and button of the header is readable (WCAG AA: 4.5:1).
+    contrast = header_contrast(page)
+    assert contrast, "no links in the header"
+    assert [item for item in contrast if not item["ratio"] >= 4.5] == []
