@@ -70,7 +70,8 @@ def _caller(request: HttpRequest, phone: str) -> dict:
 
 
 def _initial(request: HttpRequest, caller: dict | None) -> dict:
-    initial = {"phone": request.GET.get("phone", "")}
+    # The number as the telephony sent it, written the one way Vikno stores it.
+    initial = {"phone": caller["phone"] if caller else request.GET.get("phone", "")}
     if caller and len(caller["applicants"]) == 1:
         person = caller["applicants"][0]
         initial.update(
