@@ -1,3 +1,11 @@
-from django.urls import path  # noqa: F401
+"""The supervisor's control board: /staff/control/ and its decisions."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from vikno.staff.control import views
+
+urlpatterns = [
+    path("control/", views.control, name="control"),
+    path("control/extensions/<int:pk>/", views.decide, name="control_decide"),
+    path("control/verify/<str:number>/", views.verify, name="control_verify"),
+]
