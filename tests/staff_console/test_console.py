@@ -59,11 +59,21 @@ def test_phone_in_the_url_shows_that_callers_history_and_logs_the_access(
     assert f'data-number="{mine_closed.number}"' in html
     assert f'data-number="{other.number}"' not in html
     assert 'value="Олена Коваленко"' in html  # the one identity prefills the form
+    assert 'name="phone" id="id_phone" value="+380671112233"' in html  # as Vikno stores it
     assert f'href="/staff/appeals/{mine_open.number}/"' in html
     records = list(AccessRecord.objects.order_by("id")[records_before:])
     assert [(r.actor, r.applicant, r.what, r.reason) for r in records] == [
         (world["users"]["operator"], mine_open.applicant, "caller_lookup", "incoming call")
     ]
+
+
+def test_a_literal_plus_in_the_url_is_read_as_the_same_number(operator_client, steps):
+    mine = steps.registered()
+
+    # Telephony often sends "?phone=+380…" unencoded: the "+" arrives as a space.
+    response = operator_client.get(f"{URL}?phone=+380671112233")
+
+    assert f'data-number="{mine.number}"' in response.content.decode()
 
 
 def test_lookup_as_the_number_is_typed(operator_client, steps):
