@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
@@ -185,6 +186,46 @@ def load_reference() -> Reference:
 def demo_api_key() -> str:
     """The demo key's plain text: it is fixed, so it can be printed again later."""
     return f"vk_{data.DEMO_API_KEY_PREFIX}_{data.DEMO_API_KEY_SECRET}"
+
+
+# Supervisors and administrators must confirm each sign-in with TOTP. The demo ones share
+# this fixed, published secret, so the demo stays usable: add it to any authenticator app
+# (or `python -c "import pyotp; print(pyotp.TOTP('VIKNODEMOTOTP2FAVIKNODEMOTOTP2FA').now())"`).
+DEMO_TOTP_SECRET = "VIKNODEMOTOTP2FAVIKNODEMOTOTP2FA"  # noqa: S105 - demo only, needs DEBUG
+
+
+def give_demo_totp(users) -> list[User]:
+    """Give the demo accounts that must use two-factor sign-in the demo TOTP secret."""
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    from vikno.accounts.twofactor import has_totp, two_factor_required
+
+    given = []
+    for user in users:
+        if user.is_demo and two_factor_required(user) and not has_totp(user):
+            TOTP.activate(user, DEMO_TOTP_SECRET)
+            given.append(user)
+    return given
+
+
+def demo_totp_uri(username: str) -> str:
+    from urllib.parse import quote
+
+    issuer = settings.MFA_TOTP_ISSUER
+    return (
+        f"otpauth://totp/{quote(issuer)}:{quote(username)}"
+        f"?secret={DEMO_TOTP_SECRET}&issuer={quote(issuer)}"
+    )
+
+
+def demo_totp_lines(users) -> list[str]:
+    if not users:
+        return []
+    names = ", ".join(user.username for user in users)
+    return [
+        f"Two-factor sign-in of {names}: TOTP secret {DEMO_TOTP_SECRET}",
+        *(f"  {user.username}: {demo_totp_uri(user.username)}" for user in users),
+    ]
 
 
 def sign_ins() -> list[tuple[str, str, str, str]]:
@@ -1072,6 +1113,8 @@ def load(*, appeals: int, log: Callable[[str], None] = lambda _msg: None) -> Ref
             f"Reference data: {Organization.objects.count()} organizations, "
             f"{Category.objects.count()} categories, {len(ref.users)} staff accounts."
         )
+        for line in demo_totp_lines(give_demo_totp(ref.users.values())):
+            log(line)
         Simulation(ref, count=appeals, end=end, log=log).run()
     return ref
 
