@@ -219,3 +219,32 @@ def test_password_reset_by_email_is_not_offered(client):
 
     assert response.status_code == 200
     assert response.templates[0].name == "account/password_reset_by_administrator.html"
+
+
+def test_my_account_page_is_in_the_staff_menu_and_shows_two_factor_state(client):
+    operator = UserFactory(username="olha", role=Role.OPERATOR)
+    client.force_login(operator)
+
+    response = client.get("/staff/account/")
+
+    assert response.status_code == 200
+    assert response.templates[0].name == "account/security.html"
+    assert {"url": "/staff/account/", "current": True} in [
+        {"url": item["url"], "current": item["current"]} for item in response.context["staff_nav"]
+    ]
+    assert response.context["totp"] is None
+    assert response.context["two_factor_required"] is False
+    assert 'href="/staff/account/2fa/totp/activate/"' in response.content.decode()
+
+
+def test_my_account_page_of_a_supervisor_lists_unused_recovery_codes(client):
+    head = UserFactory(username="head", role=Role.SUPERVISOR)
+    RecoveryCodes.activate(head)
+    client.force_login(head)
+
+    response = client.get("/staff/account/")
+
+    assert response.context["totp"].type == Authenticator.Type.TOTP
+    assert response.context["unused_codes"] == 10
+    assert response.context["two_factor_required"] is True
+    assert "/staff/account/2fa/totp/deactivate/" not in response.content.decode()

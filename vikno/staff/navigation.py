@@ -16,6 +16,7 @@ MENU = [
     ("staff:call_new", _("New call"), {Role.OPERATOR, Role.SUPERVISOR, Role.ADMINISTRATOR}),
     ("staff:inbox", _("My organization"), {Role.EXECUTOR, Role.SUPERVISOR}),
     ("staff:control", _("Control"), {Role.SUPERVISOR, Role.ADMINISTRATOR}),
+    ("staff_account", _("My account"), set(Role.values)),  # password, two-factor sign-in
 ]
 
 
