@@ -929,7 +929,7 @@ def appeal_note_add(*, actor: Actor, appeal: Appeal, text: str) -> AppealNote:
     """
     require(actor, "note")
     text = _require_text(text, "text", _("Write the comment."))
-    if not can_see_appeal(actor, appeal):
+    if actor is None or not can_see_appeal(actor, appeal):
         raise Forbidden(_("This appeal is assigned to another organization."))
     with transaction.atomic():
         appeal = _locked(appeal)
