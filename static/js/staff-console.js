@@ -70,6 +70,13 @@
     }
   });
 
+  // "Choose all on this page" in a queue.
+  document.querySelectorAll("[data-select-all]").forEach(function (all) {
+    all.addEventListener("change", function () {
+      all.closest("form").querySelectorAll("input[name=appeal]").forEach(function (box) { box.checked = all.checked; });
+    });
+  });
+
   // The caller's details found by phone fill the empty fields (one identity: at once).
   function fill(item, force) {
     var values = { id_name: item.dataset.name, id_residence: item.dataset.residence };

@@ -250,3 +250,13 @@ def test_analysts_cannot_forward(client, world, steps):
 
     assert response.status_code == 403
     assert Appeal.objects.get(pk=appeal.pk).status == Status.PREPROCESSED
+
+
+def test_column_headers_sort_and_turn_the_order_round(client, world, board):
+    client.force_login(world["users"]["operator"])
+
+    by_due = client.get("/staff/queues/open/", {"sort": "due", "kind": "complaint"})
+
+    html = by_due.content.decode()
+    assert 'aria-sort="ascending"><a href="?kind=complaint&amp;sort=-due"' in html
+    assert 'aria-sort="none"><a href="?kind=complaint&amp;sort=-received"' in html

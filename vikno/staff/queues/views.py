@@ -98,6 +98,17 @@ def _render_queue(request, current, *, results=None, status=200) -> HttpResponse
     counts = queue_counts(user, moment=moment) or {}
     query = request.GET.copy()
     query.pop("page", None)
+    unsorted = query.copy()
+    unsorted.pop("sort", None)
+    # Column headers sort; a second click on the same column turns the order round.
+    toggles = {
+        "received": "received" if sort == "-received" else "-received",
+        "due": "-due" if sort == "due" else "due",
+    }
+    aria_sort = {
+        "received": {"received": "ascending", "-received": "descending"}.get(sort, "none"),
+        "due": {"due": "ascending", "-due": "descending"}.get(sort, "none"),
+    }
     context = {
         "queues": [(q, counts.get(q.slug, 0)) for q in QUEUES],
         "current": current,
@@ -105,6 +116,9 @@ def _render_queue(request, current, *, results=None, status=200) -> HttpResponse
         "rows": rows,
         "page": page,
         "query": query.urlencode(),
+        "unsorted": unsorted.urlencode(),
+        "toggles": toggles,
+        "aria_sort": aria_sort,
         "sort": sort,
         "notice": notice,
         "may_see_people": may_see_people,
