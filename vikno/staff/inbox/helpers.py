@@ -1,8 +1,12 @@
 """Small pieces the inbox, the control board and the card's extension slot share."""
 
+from datetime import date, timedelta
+
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
+from vikno.core.clock import end_of_local_day, local_date
+from vikno.core.deadlines import extension_limit
 from vikno.core.errors import ValidationFailed
 
 
@@ -19,3 +23,16 @@ def card_url(number: str) -> str | None:
         return reverse("staff:appeal", args=[number])
     except NoReverseMatch:
         return None
+
+
+def extension_bounds(appeal, moment) -> dict[str, date]:
+    """The dates a request for a longer term may name: after the current term (a term that
+    ends at the end of its day needs the next day), not in the past, within the 45-day cap.
+    The date inputs use them as min/max; the service is still what decides."""
+    due_day = local_date(appeal.due_at)
+    if appeal.due_at >= end_of_local_day(due_day):
+        due_day += timedelta(days=1)
+    return {
+        "min": max(due_day, local_date(moment)),
+        "max": local_date(extension_limit(appeal.received_at)),
+    }

@@ -12,10 +12,9 @@ from vikno.appeals.choices import ACTIVE_ASSIGNMENT_STATES
 from vikno.appeals.models import Appeal
 from vikno.appeals.permissions import inbox_organization_id, may, visible_appeals
 from vikno.appeals.selectors import appeal_pending_extensions
-from vikno.core.clock import local_date, now
-from vikno.core.deadlines import extension_limit
+from vikno.core.clock import now
 from vikno.staff.access import staff_view
-from vikno.staff.inbox.helpers import card_url
+from vikno.staff.inbox.helpers import card_url, extension_bounds
 from vikno.staff.urgency import urgency
 
 
@@ -52,8 +51,7 @@ def slot_context(request, appeal: Appeal, *, error=None, flash="") -> dict[str, 
         "error": error,
         "flash": flash,
         "values": request.POST.dict() if error is not None else {},
-        "extension_min": f"{max(local_date(appeal.due_at), local_date(moment)):%Y-%m-%d}",
-        "extension_max": f"{local_date(extension_limit(appeal.received_at)):%Y-%m-%d}",
+        "extension": extension_bounds(appeal, moment),
         "card_url": card_url(appeal.number),
         "urgency": urgency(appeal.due_at, moment),
     }

@@ -5,6 +5,7 @@ and changes nothing."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -25,12 +26,11 @@ from vikno.appeals.selectors import (
     inbox_assignments,
     inbox_counts,
 )
-from vikno.core.clock import local_date, now
-from vikno.core.deadlines import extension_limit
+from vikno.core.clock import now
 from vikno.core.errors import ServiceError
 from vikno.staff.access import staff_view
 from vikno.staff.inbox.forms import ExtensionForm, ReportForm, ReturnForm
-from vikno.staff.inbox.helpers import card_url, form_refusal
+from vikno.staff.inbox.helpers import card_url, extension_bounds, form_refusal
 from vikno.staff.inbox.slot import slot_response
 from vikno.staff.urgency import Urgency, urgency
 
@@ -53,8 +53,7 @@ class Row:
     assignment: Assignment
     urgency: Urgency
     card_url: str | None
-    extension_max: str
-    extension_min: str
+    extension: dict[str, date]
     error: ServiceError | None = None
     failed_action: str = ""
     values: dict[str, Any] = field(default_factory=dict)
@@ -75,8 +74,7 @@ def _row(assignment: Assignment, moment, **extra) -> Row:
         assignment=assignment,
         urgency=urgency(assignment.due_at, moment),
         card_url=card_url(appeal.number),
-        extension_min=f"{max(local_date(appeal.due_at), local_date(moment)):%Y-%m-%d}",
-        extension_max=f"{local_date(extension_limit(appeal.received_at)):%Y-%m-%d}",
+        extension=extension_bounds(appeal, moment),
         **extra,
     )
 
