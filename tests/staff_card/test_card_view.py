@@ -175,3 +175,25 @@ def test_card_page_query_count_is_bounded(
     assert AppealEvent.objects.filter(appeal=forwarded).count() == 19
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(url(forwarded))
+
+
+def test_pdf_is_a_link_and_images_are_lazy_thumbnails(client, card_world, forwarded):
+    operator = card_world["users"]["operator"]
+    pdf, image = services.appeal_attach(
+        actor=operator,
+        appeal=forwarded,
+        files=[
+            SimpleUploadedFile("акт.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"),
+            SimpleUploadedFile("фото.png", png_bytes(), content_type="image/png"),
+        ],
+    )
+    client.force_login(operator)
+    html = client.get(url(forwarded)).content.decode()
+    pdf_url = url(forwarded, f"files/{pdf.token}")
+    image_url = url(forwarded, f"files/{image.token}")
+    assert f'<a href="{pdf_url}" class="attachment__doc">акт.pdf</a>' in html
+    assert f'<img src="{pdf_url}"' not in html
+    assert f'<img src="{image_url}" loading="lazy"' in html
+    response = client.get(pdf_url)
+    assert (response.status_code, response["Content-Type"]) == (200, "application/pdf")
+    assert response["Cache-Control"] == "private, max-age=3600"
