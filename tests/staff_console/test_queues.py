@@ -260,3 +260,19 @@ def test_column_headers_sort_and_turn_the_order_round(client, world, board):
     html = by_due.content.decode()
     assert 'aria-sort="ascending"><a href="?kind=complaint&amp;sort=-due"' in html
     assert 'aria-sort="none"><a href="?kind=complaint&amp;sort=-received"' in html
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("operator", True),
+        ("supervisor", True),
+        ("administrator", True),
+        ("executor", True),
+        ("analyst", False),
+    ],
+)
+def test_which_roles_see_personal_data_at_all(world, role, expected):
+    from vikno.appeals.permissions import sees_personal_data
+
+    assert sees_personal_data(world["users"][role]) is expected

@@ -285,3 +285,10 @@ def inbox_organization_id(actor) -> int | None:
     if role_of(actor) not in INBOX_ROLES:
         return None
     return actor.organization_id
+
+
+def sees_personal_data(actor) -> bool:
+    """Whether the actor's role sees applicants' names and contacts at all (the front
+    office everywhere, executors on their own organization's appeals; analysts never).
+    A role that does not may not search by a phone number either."""
+    return role_of(actor) in FRONT_OFFICE | {Role.EXECUTOR}

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 from vikno.appeals.choices import Priority
 from vikno.appeals.models import Appeal
 from vikno.appeals.permissions import (
-    ROLES_FOR_ACTION,
+    may,
     personal_data_visible,
-    role_of,
+    sees_personal_data,
     visible_appeals,
 )
 from vikno.appeals.selectors import AppealFilter, appeal_list
@@ -64,7 +64,7 @@ def _render_queue(request, current, *, results=None, status=200) -> HttpResponse
     soon = due_soon_threshold(moment)
     organizations = executor_organizations()
     form = QueueFilterForm(request.GET or None, organizations=organizations)
-    may_see_people = role_of(user) in ROLES_FOR_ACTION["preprocess"]
+    may_see_people = sees_personal_data(user)
     search = form.value("q").strip()
     notice = ""
     if search and not may_see_people and _PHONE_LIKE.match(search):
@@ -122,7 +122,7 @@ def _render_queue(request, current, *, results=None, status=200) -> HttpResponse
         "sort": sort,
         "notice": notice,
         "may_see_people": may_see_people,
-        "may_forward": role_of(user) in ROLES_FOR_ACTION["forward"],
+        "may_forward": may(user, "forward"),
         "organizations": organizations,
         "routing": ROUTING,
         "results": results,
@@ -146,7 +146,7 @@ def bulk_forward(request: HttpRequest, slug: str) -> HttpResponse:
     current = QUEUES_BY_SLUG.get(slug)
     if current is None:
         raise Http404
-    if role_of(request.user) not in ROLES_FOR_ACTION["forward"]:
+    if not may(request.user, "forward"):
         raise PermissionDenied
     numbers = list(dict.fromkeys(n.strip() for n in request.POST.getlist("appeal") if n.strip()))
     choice = request.POST.get("organization", "")
