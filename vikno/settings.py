@@ -142,6 +142,9 @@ ACCOUNT_PASSWORD_INPUT_RENDER_VALUE = False
 # 5 in 5 minutes for one username. Counted in the cache: give several processes a shared
 # cache (Redis) in production.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/300s/key"}
+# Behind N proxies that append to X-Forwarded-For, the client is the N-th address from the
+# right (rate limits and the logs of failed sign-ins and of personal-data access use it).
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("VIKNO_TRUSTED_PROXY_COUNT", "0"))
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Вікно"
 MFA_ADAPTER = "vikno.accounts.adapter.StaffMFAAdapter"

@@ -9,7 +9,7 @@ from vikno.accounts.models import Role
 from vikno.core.clock import travel
 from vikno.privacy.masking import mask_email, mask_name, mask_phone
 from vikno.privacy.models import AccessRecord, AccessWhat
-from vikno.privacy.services import access_record
+from vikno.privacy.services import access_record, client_ip
 
 
 @pytest.mark.parametrize(
@@ -189,3 +189,22 @@ def test_the_log_cannot_be_changed_or_deleted_in_the_admin(client, world, logged
     assert AccessRecord.objects.count() == 2
     record.refresh_from_db()
     assert record.reason == ""
+
+
+@pytest.mark.parametrize(
+    ("proxies", "meta", "ip"),
+    [
+        (0, {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.9"}, "10.0.0.1"),
+        (
+            1,
+            {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "6.6.6.6, 203.0.113.9"},
+            "203.0.113.9",
+        ),
+        (1, {"REMOTE_ADDR": "10.0.0.1"}, "10.0.0.1"),
+        (2, {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.9"}, "10.0.0.1"),
+    ],
+)
+def test_client_ip_trusts_only_the_configured_proxies(rf, settings, proxies, meta, ip):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = proxies
+
+    assert client_ip(rf.get("/", **meta)) == ip

@@ -1,14 +1,22 @@
 """Writes of the privacy app: the personal-data access log (append-only)."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from vikno.core.clock import now
 from vikno.privacy.models import AccessRecord, AccessWhat
 
 
 def client_ip(request) -> str | None:
-    """The client's address as the proxy saw it (REMOTE_ADDR; the proxy sets it)."""
+    """The client's address: REMOTE_ADDR, or from X-Forwarded-For behind the number of
+    proxies set in VIKNO_TRUSTED_PROXY_COUNT (the same address sign-in rate limits use)."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    from allauth.core.internal.httpkit import get_client_ip
+
+    try:
+        return get_client_ip(request)
+    except ImproperlyConfigured:  # fewer X-Forwarded-For entries than proxies: spoofed
+        return request.META.get("REMOTE_ADDR") or None
 
 
 def access_record(
