@@ -1121,7 +1121,7 @@ def _check_extension_due(appeal: Appeal, due: datetime) -> None:
 
 def extension_request(
     *,
-    actor: Actor,
+    actor: User,
     appeal: Appeal,
     due: datetime,
     reason: str,
