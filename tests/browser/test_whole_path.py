@@ -125,6 +125,12 @@ def test_whole_path_from_the_public_form_to_the_answer(new_context, world, totp_
     supervisor = new_context().new_page()
     sign_in(supervisor, "supervisor", totp=pyotp.TOTP(totp_secret))
     supervisor.goto(f"/staff/appeals/{number}/")
+    # The executor's photo is on the card as a preview that really loads (64×48 px).
+    preview = supervisor.get_by_role("img", name="Photo: zasuvka.png")
+    preview.scroll_into_view_if_needed()
+    expect(preview).to_be_visible()
+    preview.evaluate("image => image.decode()")
+    assert preview.evaluate("image => [image.naturalWidth, image.naturalHeight]") == [64, 48]
     verify = supervisor.locator("#action-verify")
     verify.locator("summary").click()
     verify.get_by_label("done: confirmed").check()
