@@ -107,10 +107,13 @@ def control(request: HttpRequest) -> HttpResponse:
 @require_POST
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     """Approve or refuse an extension request (extension_decide checks who may)."""
-    found = ExtensionRequest.objects.select_related("appeal").filter(pk=pk).first()
+    found = ExtensionRequest.objects.select_related("appeal", "assignment").filter(pk=pk).first()
     decision = request.POST.get("decision")
     if found is None or decision not in ("approve", "refuse"):
         raise Http404
+    scope = scope_organization_ids(request.user)
+    if scope is not None and found.assignment.organization_id not in scope:
+        raise Http404  # another subtree's request: not even its reason is shown
     form = DecisionForm(request.POST)
     form.is_valid()  # only a free-text note: always valid
     error: ServiceError | None = None
