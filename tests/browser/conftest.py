@@ -11,6 +11,9 @@ tests open them in Ukrainian, the real interface, whose words are longer.
 
 When a test fails, a screenshot of each of its pages is saved to
 var/screenshots/failures/ (var/ is not committed).
+
+Every test here is marked `browser`: `pytest -m browser` runs only them, and
+`pytest -m "not browser"` everything else; `make test` runs them all.
 """
 
 import os

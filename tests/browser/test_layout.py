@@ -40,6 +40,7 @@ def appeals(world):
 SCREENS = {
     "public-form": (None, lambda appeals: "/appeals/new"),
     "status-page": (None, lambda appeals: f"/track/{appeals['forwarded'].tracking_token}"),
+    "staff-sign-in": (None, lambda appeals: reverse("staff_login")),
     "operator-console": ("operator", lambda appeals: f"{reverse('staff:call_new')}?phone={CALLER}"),
     "queues": ("operator", lambda appeals: reverse("staff:queues")),
     "appeal-card": ("operator", lambda appeals: f"/staff/appeals/{appeals['forwarded'].number}/"),
