@@ -358,3 +358,10 @@ def test_services_are_what_the_view_calls(executor_client, flow):
     )
     assert (response.status_code, error_code(response)) == (409, "extension_pending")
     assert ExtensionRequest.objects.count() == 1
+
+
+def test_past_the_45_day_cap_no_extension_is_offered(executor_client, flow):
+    appeal = flow.in_work(received_at=flow_now(flow) - timedelta(days=46))
+    body = executor_client.get(INBOX).content.decode()
+    assert act_url(lead(appeal), "extension") not in body
+    assert act_url(lead(appeal), "report") in body

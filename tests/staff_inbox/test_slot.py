@@ -157,3 +157,11 @@ def test_a_supervisor_bound_elsewhere_reads_but_does_not_decide(client, flow, wo
     # A head of another subtree does not see this appeal at all.
     assert client.get(slot_url(appeal), **HTMX).status_code == 404
     assert ExtensionRequest.objects.get(pk=request.pk).state == "pending"
+
+
+def test_past_the_cap_the_slot_offers_no_request(client, flow, clock):
+    appeal = flow.in_work(received_at=clock - timedelta(days=46))
+    assert extension_bounds(appeal, clock)["open"] is False
+    client.force_login(flow.executor)
+    body = client.get(slot_url(appeal), **HTMX).content.decode()
+    assert reverse("staff:inbox_act", args=[lead(appeal).pk, "extension"]) not in body

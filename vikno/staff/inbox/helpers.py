@@ -1,6 +1,7 @@
 """Small pieces the inbox, the control board and the card's extension slot share."""
 
-from datetime import date, timedelta
+from datetime import timedelta
+from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -25,14 +26,17 @@ def card_url(number: str) -> str | None:
         return None
 
 
-def extension_bounds(appeal, moment) -> dict[str, date]:
+def extension_bounds(appeal, moment) -> dict[str, Any]:
     """The dates a request for a longer term may name: after the current term (a term that
     ends at the end of its day needs the next day), not in the past, within the 45-day cap.
     The date inputs use them as min/max; the service is still what decides."""
     due_day = local_date(appeal.due_at)
     if appeal.due_at >= end_of_local_day(due_day):
         due_day += timedelta(days=1)
-    return {
+    bounds = {
         "min": max(due_day, local_date(moment)),
         "max": local_date(extension_limit(appeal.received_at)),
     }
+    # Past the cap nothing can be asked for: the form is not offered at all.
+    bounds["open"] = bounds["min"] <= bounds["max"]
+    return bounds

@@ -33,10 +33,12 @@ def slot_context(request, appeal: Appeal, *, error=None, flash="") -> dict[str, 
         )
     pending = list(appeal_pending_extensions(appeal))
     own_pending = own is not None and any(r.assignment_id == own.pk for r in pending)
+    bounds = extension_bounds(appeal, moment)
     can_request = (
         own is not None
         and appeal.is_open
         and not own_pending
+        and bounds["open"]
         and may(user, "request_extension", assignment=own)
     )
     requests = [
@@ -51,7 +53,7 @@ def slot_context(request, appeal: Appeal, *, error=None, flash="") -> dict[str, 
         "error": error,
         "flash": flash,
         "values": request.POST.dict() if error is not None else {},
-        "extension": extension_bounds(appeal, moment),
+        "extension": bounds,
         "card_url": card_url(appeal.number),
         "urgency": urgency(appeal.due_at, moment),
     }

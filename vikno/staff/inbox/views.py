@@ -5,7 +5,6 @@ and changes nothing."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -53,7 +52,7 @@ class Row:
     assignment: Assignment
     urgency: Urgency
     card_url: str | None
-    extension: dict[str, date]
+    extension: dict[str, Any]
     error: ServiceError | None = None
     failed_action: str = ""
     values: dict[str, Any] = field(default_factory=dict)
