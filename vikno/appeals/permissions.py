@@ -6,7 +6,17 @@ account. The public registers appeals without an account.
 """
 
 from vikno.accounts.models import Role
+from vikno.appeals.choices import (
+    ACTIVE_ASSIGNMENT_STATES,
+    OPEN_STATUSES,
+    AssignmentRole,
+)
 from vikno.appeals.models import Assignment
+from vikno.appeals.transitions import (
+    ACTION_STATUSES,
+    ASSIGNMENT_ACTION_STATES,
+    LEAD_ACCEPT_STATUSES,
+)
 from vikno.core.errors import Forbidden
 from vikno.reference.selectors import subtree_ids
 
@@ -31,6 +41,14 @@ ROLES_FOR_ACTION: dict[str, frozenset[str]] = {
     "reopen": HEADS,
     "attach": FRONT_OFFICE | EXECUTION,
     "view": frozenset(Role.values),
+    # Internal comments: everyone who works the appeal (not the read-only analyst).
+    "note": FRONT_OFFICE | EXECUTION,
+    # Resolutions (резолюції) are the heads' word.
+    "resolve": HEADS,
+    "delegate": HEADS,
+    # An executor asks for a longer term; only a head decides on it (and extends).
+    "request_extension": EXECUTION,
+    "decide_extension": HEADS,
 }
 
 
@@ -110,48 +128,6 @@ def personal_data_visible(actor, appeal_ids) -> set[int]:
 
 # --- the appeal card: notes, resolutions, which actions a person may take ---------------
 
-from vikno.appeals.choices import (  # noqa: E402
-    ACTIVE_ASSIGNMENT_STATES,
-    OPEN_STATUSES,
-    AssignmentRole,
-    AssignmentState,
-    Status,
-)
-from vikno.core.errors import ServiceError  # noqa: E402
-
-ROLES_FOR_ACTION.update(
-    {
-        # Internal comments: everyone who works the appeal (not the read-only analyst).
-        "note": FRONT_OFFICE | EXECUTION,
-        # Resolutions (резолюції) are the heads' word.
-        "resolve": HEADS,
-        "delegate": HEADS,
-    }
-)
-
-# The statuses each appeal-level action starts from (the services check the same under
-# the row lock; this table only decides which buttons the card offers).
-ACTION_STATUSES: dict[str, frozenset[str]] = {
-    "preprocess": frozenset({Status.REGISTERED}),
-    "answer_on_spot": frozenset({Status.REGISTERED, Status.PREPROCESSED}),
-    "forward": frozenset({Status.PREPROCESSED, Status.RETURNED}),
-    "resolve": frozenset({Status.PREPROCESSED, Status.RETURNED}),
-    "forward_out": frozenset({Status.REGISTERED, Status.PREPROCESSED, Status.RETURNED}),
-    "reject": frozenset({Status.REGISTERED, Status.PREPROCESSED, Status.RETURNED}),
-    "merge": frozenset({Status.REGISTERED, Status.PREPROCESSED, Status.RETURNED}),
-    "verify": frozenset({Status.EXECUTED}),
-    "extend": OPEN_STATUSES,
-    "reopen": frozenset({Status.CLOSED, Status.REJECTED}),
-    "note": frozenset(Status.values),
-}
-
-# The assignment states each executor's action starts from.
-ASSIGNMENT_ACTION_STATES: dict[str, frozenset[str]] = {
-    "accept": frozenset({AssignmentState.PENDING}),
-    "return": frozenset({AssignmentState.PENDING, AssignmentState.ACCEPTED}),
-    "start_work": frozenset({AssignmentState.ACCEPTED}),
-    "report_execution": frozenset({AssignmentState.ACCEPTED, AssignmentState.IN_WORK}),
-}
 
 # The order the card lists them in.
 CARD_ACTIONS = [
@@ -200,14 +176,6 @@ def acting_assignment(actor, assignments) -> Assignment | None:
     return None
 
 
-def _allowed(actor, action: str, assignment: Assignment | None = None) -> bool:
-    try:
-        require(actor, action, assignment=assignment)
-    except ServiceError:
-        return False
-    return True
-
-
 def delegable_assignments(actor, assignments) -> list[Assignment]:
     """Active assignments whose part this head may pass further down."""
     role = role_of(actor)
@@ -237,7 +205,7 @@ def available_actions(actor, appeal, assignments=None) -> list[str]:
     found = []
     for action in CARD_ACTIONS:
         if action in ACTION_STATUSES:
-            if appeal.status in ACTION_STATUSES[action] and _allowed(actor, action):
+            if appeal.status in ACTION_STATUSES[action] and may(actor, action):
                 found.append(action)
         elif action in ASSIGNMENT_ACTION_STATES:
             if (
@@ -247,9 +215,9 @@ def available_actions(actor, appeal, assignments=None) -> list[str]:
                 and not (
                     action == "accept"
                     and acting.role == AssignmentRole.LEAD
-                    and appeal.status != Status.FORWARDED
+                    and appeal.status not in LEAD_ACCEPT_STATUSES
                 )
-                and _allowed(actor, action, acting)
+                and may(actor, action, assignment=acting)
             ):
                 found.append(action)
         elif (
@@ -263,9 +231,6 @@ def available_actions(actor, appeal, assignments=None) -> list[str]:
 
 # --- extension requests, executor inbox, supervisor control ------------------------------
 
-# An executor asks for a longer term; only a head decides on it (and extends).
-ROLES_FOR_ACTION["request_extension"] = EXECUTION
-ROLES_FOR_ACTION["decide_extension"] = HEADS
 
 INBOX_ROLES = EXECUTION
 CONTROL_ROLES = HEADS

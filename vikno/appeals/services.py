@@ -20,7 +20,6 @@ from vikno.accounts.models import Role, User
 from vikno.appeals import checks
 from vikno.appeals.choices import (
     ACTIVE_ASSIGNMENT_STATES,
-    OPEN_STATUSES,
     AssignmentRole,
     AssignmentState,
     AttachmentPurpose,
@@ -35,6 +34,11 @@ from vikno.appeals.choices import (
 from vikno.appeals.models import Appeal, AppealEvent, Applicant, Assignment, Attachment
 from vikno.appeals.numbering import number_allocate
 from vikno.appeals.permissions import require, role_of
+from vikno.appeals.transitions import (
+    ACTION_STATUSES,
+    ASSIGNMENT_ACTION_STATES,
+    LEAD_ACCEPT_STATUSES,
+)
 from vikno.appeals.uploads import CheckedUpload, check_uploads
 from vikno.core.clock import local_date, now
 from vikno.core.deadlines import Term, Terms, due_at, extension_limit, forward_out_limit
@@ -115,7 +119,9 @@ def _locked(appeal: Appeal) -> Appeal:
     )
 
 
-def _require_status(appeal: Appeal, allowed: Iterable[str], action: str) -> None:
+def _require_status(appeal: Appeal, step: str, action: str) -> None:
+    """Refuse unless the appeal's status is one `step` starts from (transitions table)."""
+    allowed = LEAD_ACCEPT_STATUSES if step == "lead_accept" else ACTION_STATUSES[step]
     if appeal.status not in allowed:
         raise InvalidTransition(
             _("Cannot %(action)s an appeal in status «%(status)s».")
@@ -347,7 +353,7 @@ def appeal_preprocess(
     changes = changes or Preprocessing()
     with transaction.atomic():
         appeal = _locked(appeal)
-        _require_status(appeal, {Status.REGISTERED}, _("pre-process"))
+        _require_status(appeal, "preprocess", _("pre-process"))
         _apply_preprocessing(appeal, changes)
         if checks.is_anonymous(appeal):
             moment = now()
@@ -452,7 +458,7 @@ def appeal_answer_on_spot(*, actor: Actor, appeal: Appeal, answer: str) -> Appea
     answer = _require_text(answer, "answer", _("Write the answer given to the applicant."))
     with transaction.atomic():
         appeal = _locked(appeal)
-        _require_status(appeal, {Status.REGISTERED, Status.PREPROCESSED}, _("answer on the spot"))
+        _require_status(appeal, "answer_on_spot", _("answer on the spot"))
         moment = now()
         previous = _set_status(
             appeal,
@@ -482,7 +488,7 @@ def appeal_forward(
     require(actor, "forward")
     with transaction.atomic():
         appeal = _locked(appeal)
-        _require_status(appeal, {Status.PREPROCESSED, Status.RETURNED}, _("forward"))
+        _require_status(appeal, "forward", _("forward"))
         if organization is None:
             organization = route_for(category=appeal.category, territory=appeal.territory)
             # The rules would send a returned appeal straight back to the body that has just
@@ -558,9 +564,7 @@ def appeal_forward_out(
         raise ValidationFailed(msg, fields={"organization": [msg]})
     with transaction.atomic():
         appeal = _locked(appeal)
-        _require_status(
-            appeal, {Status.REGISTERED, Status.PREPROCESSED, Status.RETURNED}, _("send on")
-        )
+        _require_status(appeal, "forward_out", _("send on"))
         moment = now()
         limit = forward_out_limit(appeal.received_at)
         appeal.assignments.filter(state__in=list(ACTIVE_ASSIGNMENT_STATES)).update(
@@ -628,7 +632,7 @@ def appeal_accept(
         appeal = _locked(appeal)
         assignment = _assignment_for(appeal, actor, organization)
         require(actor, "accept", assignment=assignment)
-        if assignment.state != AssignmentState.PENDING:
+        if assignment.state not in ASSIGNMENT_ACTION_STATES["accept"]:
             raise InvalidTransition(_("This assignment has already been accepted."))
         assignment.state = AssignmentState.ACCEPTED
         assignment.accepted_at = now()
@@ -636,7 +640,7 @@ def appeal_accept(
         assignment.save()
         previous = appeal.status
         if assignment.role == AssignmentRole.LEAD:
-            _require_status(appeal, {Status.FORWARDED}, _("accept"))
+            _require_status(appeal, "lead_accept", _("accept"))
             _set_status(appeal, Status.ACCEPTED)
         _event(
             appeal,
@@ -657,7 +661,7 @@ def appeal_return(
         appeal = _locked(appeal)
         assignment = _assignment_for(appeal, actor, organization)
         require(actor, "return", assignment=assignment)
-        if assignment.state not in (AssignmentState.PENDING, AssignmentState.ACCEPTED):
+        if assignment.state not in ASSIGNMENT_ACTION_STATES["return"]:
             raise InvalidTransition(
                 _("An appeal already in work cannot be returned; ask for a change of executor.")
             )
@@ -685,7 +689,7 @@ def appeal_start_work(
         appeal = _locked(appeal)
         assignment = _assignment_for(appeal, actor, organization)
         require(actor, "start_work", assignment=assignment)
-        if assignment.state != AssignmentState.ACCEPTED:
+        if assignment.state not in ASSIGNMENT_ACTION_STATES["start_work"]:
             raise InvalidTransition(_("Accept the appeal before starting work."))
         assignment.state = AssignmentState.IN_WORK
         assignment.save()
@@ -717,7 +721,7 @@ def appeal_report_execution(
         appeal = _locked(appeal)
         assignment = _assignment_for(appeal, actor, organization)
         require(actor, "report_execution", assignment=assignment)
-        if assignment.state not in (AssignmentState.ACCEPTED, AssignmentState.IN_WORK):
+        if assignment.state not in ASSIGNMENT_ACTION_STATES["report_execution"]:
             raise InvalidTransition(_("Only an accepted appeal can be reported as executed."))
         moment = now()
         assignment.state = AssignmentState.EXECUTED
@@ -750,7 +754,7 @@ def appeal_verify(*, actor: Actor, appeal: Appeal, confirmed: bool, note: str = 
         note = _require_text(note, "note", _("Write what the applicant says is not done."))
     with transaction.atomic():
         appeal = _locked(appeal)
-        _require_status(appeal, {Status.EXECUTED}, _("verify"))
+        _require_status(appeal, "verify", _("verify"))
         if confirmed:
             previous = _set_status(appeal, Status.CLOSED, outcome=Outcome.RESOLVED, closed_at=now())
             _event(appeal, EventKind.CONFIRMED, actor, from_status=previous, comment=note.strip())
@@ -775,7 +779,7 @@ def appeal_extend(*, actor: Actor, appeal: Appeal, due: datetime, reason: str) -
     )
     with transaction.atomic():
         appeal = _locked(appeal)
-        _require_status(appeal, OPEN_STATUSES, _("extend"))
+        _require_status(appeal, "extend", _("extend"))
         limit = extension_limit(appeal.received_at)
         if due > limit:
             msg = _("The term cannot exceed %(days)d days from receipt (until %(limit)s).") % {
@@ -821,9 +825,7 @@ def appeal_reject(
         )
     with transaction.atomic():
         appeal = _locked(appeal)
-        _require_status(
-            appeal, {Status.REGISTERED, Status.PREPROCESSED, Status.RETURNED}, _("reject")
-        )
+        _require_status(appeal, "reject", _("reject"))
         if reason == RejectionReason.REPEATED:
             earlier = repeated_of or appeal.repeated_of
             if earlier is None or earlier.pk == appeal.pk or earlier.status != Status.CLOSED:
@@ -863,9 +865,7 @@ def appeal_merge(*, actor: Actor, appeal: Appeal, parent: Appeal) -> Appeal:
         list(Appeal.objects.select_for_update().filter(pk__in=[first, second]).order_by("pk"))
         appeal = _locked(appeal)
         parent = _locked(parent)
-        _require_status(
-            appeal, {Status.REGISTERED, Status.PREPROCESSED, Status.RETURNED}, _("merge")
-        )
+        _require_status(appeal, "merge", _("merge"))
         if parent.pk == appeal.pk or not parent.is_open or parent.parent_id is not None:
             msg = _("Merge into another open appeal that is not itself a duplicate.")
             raise ValidationFailed(msg, fields={"parent": [msg]})
@@ -887,7 +887,7 @@ def appeal_reopen(*, actor: Actor, appeal: Appeal, reason: str) -> Appeal:
     reason = _require_text(reason, "reason", _("Give the reason for re-opening."))
     with transaction.atomic():
         appeal = _locked(appeal)
-        _require_status(appeal, {Status.CLOSED, Status.REJECTED}, _("re-open"))
+        _require_status(appeal, "reopen", _("re-open"))
         moment = now()
         lead = _lead(appeal, {AssignmentState.EXECUTED})
         if lead is not None:
@@ -1134,7 +1134,7 @@ def extension_request(
     )
     with transaction.atomic():
         appeal = _locked(appeal)
-        _require_status(appeal, OPEN_STATUSES, _("request an extension for"))
+        _require_status(appeal, "request_extension", _("request an extension for"))
         assignment = _assignment_for(appeal, actor, organization)
         require(actor, "request_extension", assignment=assignment)
         _check_extension_due(appeal, due)
