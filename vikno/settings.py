@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "vikno.reference",
     "vikno.appeals",
     "vikno.privacy",
+    "vikno.notifications",
     "vikno.api",
     "vikno.public",
     "vikno.staff",
@@ -202,3 +203,27 @@ VIKNO_ATTACHMENTS = {
     "MAX_BYTES": int(os.environ.get("VIKNO_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))),
     "MAX_FILES": int(os.environ.get("VIKNO_ATTACHMENT_MAX_FILES", "5")),
 }
+
+# --- Notifications ------------------------------------------------------------------------
+# Messages to applicants and staff go through the outbox (vikno.notifications). Email is
+# SMTP from these variables; without VIKNO_EMAIL_HOST every message is written as a file
+# to var/outbox-mail/ instead (a local demo sends nothing anywhere).
+EMAIL_HOST = os.environ.get("VIKNO_EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("VIKNO_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("VIKNO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("VIKNO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("VIKNO_EMAIL_USE_TLS", True)
+EMAIL_USE_SSL = env_bool("VIKNO_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("VIKNO_EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get("VIKNO_DEFAULT_FROM_EMAIL", "Вікно <noreply@localhost>")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = VAR_DIR / "outbox-mail"
+# The public address of the site: links in messages to applicants (tracking page).
+VIKNO_PUBLIC_URL = os.environ.get("VIKNO_PUBLIC_URL", "http://127.0.0.1:8000")
+# Waits before each retry of a message that was not accepted; after the last one it fails.
+VIKNO_NOTIFICATION_BACKOFF_MINUTES = [
+    int(m) for m in env_list("VIKNO_NOTIFICATION_BACKOFF_MINUTES", "1,5,30,120,720")
+]
