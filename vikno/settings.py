@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "vikno.public",
     "vikno.staff",
     "vikno.demo",
+    "huey.contrib.djhuey",
+    "vikno.sweeps",
     # After Vikno's apps, so that vikno/staff/templates/{account,mfa}/ override allauth's.
     "allauth",
     "allauth.account",
@@ -227,3 +229,39 @@ VIKNO_PUBLIC_URL = os.environ.get("VIKNO_PUBLIC_URL", "http://127.0.0.1:8000")
 VIKNO_NOTIFICATION_BACKOFF_MINUTES = [
     int(m) for m in env_list("VIKNO_NOTIFICATION_BACKOFF_MINUTES", "1,5,30,120,720")
 ]
+
+# --- Background worker ------------------------------------------------------------------
+# huey (huey.contrib.djhuey): `python manage.py worker` runs the consumer; `make run`
+# starts it beside the web process. The queue lives in SQLite under VIKNO_VAR_DIR, or in
+# Redis when REDIS_URL is set (then any number of workers on any number of machines share
+# it). Never "immediate", even with DEBUG: tasks always go through the worker (tests
+# switch immediate mode on in tests/settings.py). See docs/worker.md.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+HUEY: dict = {
+    "name": "vikno",
+    "immediate": False,
+    "utc": True,
+    "consumer": {
+        "workers": int(os.environ.get("VIKNO_WORKER_THREADS", "2")),
+        "worker_type": "thread",
+        "periodic": True,
+        "check_worker_health": True,
+    },
+}
+if REDIS_URL:
+    HUEY.update({"huey_class": "huey.RedisHuey", "url": REDIS_URL})
+else:
+    HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "huey.sqlite3")})
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+# Reminders before an assignment's due time, per term of the appeal (vikno.sweeps): hours
+# before the due moment. A reminder whose moment came before the assignment was made is
+# not sent (an assignment made 20 hours before its term gets only the 1-day reminder).
+VIKNO_REMINDERS = {
+    "short": [72, 24],
+    "standard": [72, 24],
+    "service_level": [2],
+}
+# The daily digest per organization (due soon and overdue) goes out at this local hour.
+VIKNO_DIGEST_HOUR = int(os.environ.get("VIKNO_DIGEST_HOUR", "8"))
+# How many assignments one sweep transaction handles.
+VIKNO_SWEEP_BATCH = int(os.environ.get("VIKNO_SWEEP_BATCH", "200"))
