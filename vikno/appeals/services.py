@@ -44,6 +44,7 @@ from vikno.core.clock import local_date, now
 from vikno.core.deadlines import Term, Terms, due_at, extension_limit, forward_out_limit
 from vikno.core.errors import Forbidden, InvalidTransition, ValidationFailed
 from vikno.core.text import address_key, fold, normalize_phone
+from vikno.notifications.services import notify, operators, organization_heads
 from vikno.reference.models import Category, Organization, Territory
 from vikno.reference.selectors import route_for
 
@@ -311,6 +312,9 @@ def appeal_register(
         )
         _event(appeal, EventKind.REGISTERED, actor, data={"due_at": appeal.due_at.isoformat()})
         _store_attachments(appeal, uploads, actor, AttachmentPurpose.APPEAL)
+        notify(
+            event="registered", key=f"appeal:{appeal.pk}:registered", appeal=appeal, applicant=True
+        )
     return appeal
 
 
@@ -519,11 +523,12 @@ def appeal_forward(
         appeal.assignments.filter(state__in=list(ACTIVE_ASSIGNMENT_STATES)).update(
             state=AssignmentState.CANCELLED
         )
+        assignments = []
         for org, role in [
             (organization, AssignmentRole.LEAD),
             *((o, AssignmentRole.CO) for o in co),
         ]:
-            Assignment.objects.create(
+            assignment = Assignment.objects.create(
                 appeal=appeal,
                 organization=org,
                 role=role,
@@ -531,8 +536,9 @@ def appeal_forward(
                 instruction=instruction.strip(),
                 created_at=moment,
             )
+            assignments.append(assignment)
         previous = _set_status(appeal, Status.FORWARDED, executor=organization)
-        _event(
+        event = _event(
             appeal,
             EventKind.FORWARDED,
             actor,
@@ -540,6 +546,24 @@ def appeal_forward(
             comment=instruction.strip(),
             data={"organization": organization.name, "co_executors": [o.name for o in co]},
         )
+        notify(
+            event="forwarded",
+            key=f"appeal:{appeal.pk}:forwarded:{event.pk}",
+            appeal=appeal,
+            applicant=True,
+            context={"organization": organization.name},
+        )
+        for assignment in assignments:
+            notify(
+                event="assignment_new",
+                key=f"assignment:{assignment.pk}:new",
+                appeal=appeal,
+                organizations=[assignment.organization],
+                context={
+                    "organization": assignment.organization.name,
+                    "instruction": assignment.instruction,
+                },
+            )
     return appeal
 
 
@@ -586,7 +610,7 @@ def appeal_forward_out(
             executor=organization,
             closed_at=moment,
         )
-        _event(
+        event = _event(
             appeal,
             EventKind.FORWARDED_OUT,
             actor,
@@ -598,6 +622,13 @@ def appeal_forward_out(
                 "limit": limit.isoformat(),
                 "late": moment > limit,
             },
+        )
+        notify(
+            event="forwarded_out",
+            key=f"appeal:{appeal.pk}:forwarded_out:{event.pk}",
+            appeal=appeal,
+            applicant=True,
+            context={"organization": organization.name},
         )
     return appeal
 
@@ -679,6 +710,13 @@ def appeal_return(
             comment=reason,
             data={"organization": assignment.organization.name, "role": assignment.role},
         )
+        notify(
+            event="assignment_returned",
+            key=f"assignment:{assignment.pk}:returned",
+            appeal=appeal,
+            users=operators(),
+            context={"organization": assignment.organization.name, "reason": reason},
+        )
     return assignment
 
 
@@ -757,7 +795,15 @@ def appeal_verify(*, actor: Actor, appeal: Appeal, confirmed: bool, note: str = 
         _require_status(appeal, "verify", _("verify"))
         if confirmed:
             previous = _set_status(appeal, Status.CLOSED, outcome=Outcome.RESOLVED, closed_at=now())
-            _event(appeal, EventKind.CONFIRMED, actor, from_status=previous, comment=note.strip())
+            event = _event(
+                appeal, EventKind.CONFIRMED, actor, from_status=previous, comment=note.strip()
+            )
+            notify(
+                event="closed",
+                key=f"appeal:{appeal.pk}:closed:{event.pk}",
+                appeal=appeal,
+                applicant=True,
+            )
         else:
             lead = _lead(appeal, {AssignmentState.EXECUTED})
             if lead is not None:
@@ -795,13 +841,20 @@ def appeal_extend(*, actor: Actor, appeal: Appeal, due: datetime, reason: str) -
             due_at=due
         )
         _set_status(appeal, appeal.status, due_at=due)
-        _event(
+        event = _event(
             appeal,
             EventKind.EXTENDED,
             actor,
             from_status=appeal.status,
             comment=reason,
             data={"from": old.isoformat(), "to": due.isoformat()},
+        )
+        notify(
+            event="extended",
+            key=f"appeal:{appeal.pk}:extended:{event.pk}",
+            appeal=appeal,
+            applicant=True,
+            context={"reason": reason},
         )
     return appeal
 
@@ -1167,6 +1220,17 @@ def extension_request(
                 "to": due.astimezone(UTC).isoformat(),
             },
             at=moment,
+        )
+        notify(
+            event="extension_requested",
+            key=f"extension_request:{request.pk}",
+            appeal=appeal,
+            users=organization_heads(assignment.organization),
+            context={
+                "organization": assignment.organization.name,
+                "reason": reason,
+                "requested_date": f"{local_date(due):%d.%m.%Y}",
+            },
         )
     return request
 

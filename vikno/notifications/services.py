@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.template import Context, Template
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from vikno.accounts.models import Role, User
 from vikno.core.clock import local_date, now
@@ -114,7 +115,7 @@ def _base_context(appeal: "Appeal | None") -> dict[str, Any]:
             number=appeal.number,
             tracking_url=tracking_url(appeal),
             due_date=local_date(appeal.due_at).strftime("%d.%m.%Y"),
-            staff_url=f"{context['public_url']}/staff/appeals/{appeal.pk}/",
+            staff_url=context["public_url"] + reverse("staff:appeal", args=[appeal.number]),
         )
     return context
 
