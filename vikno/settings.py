@@ -265,3 +265,15 @@ VIKNO_REMINDERS = {
 VIKNO_DIGEST_HOUR = int(os.environ.get("VIKNO_DIGEST_HOUR", "8"))
 # How many assignments one sweep transaction handles.
 VIKNO_SWEEP_BATCH = int(os.environ.get("VIKNO_SWEEP_BATCH", "200"))
+
+# --- SMS (SMPP) -----------------------------------------------------------------------
+# SMS to applicants go to the operator's SMSC over SMPP 3.4 (vikno.integrations.smpp).
+# Without SMPP_HOST every SMS is written as a text file to var/outbox-sms/ instead, so a
+# local demo sends nothing anywhere (docs/sms.md).
+SMPP_HOST = os.environ.get("SMPP_HOST", "")
+SMPP_PORT = int(os.environ.get("SMPP_PORT", "2775"))
+SMPP_SYSTEM_ID = os.environ.get("SMPP_SYSTEM_ID", "")
+SMPP_PASSWORD = os.environ.get("SMPP_PASSWORD", "")
+SMS_SENDER = os.environ.get("SMS_SENDER", "Vikno")  # alphanumeric, at most 11 characters
+SMPP_TIMEOUT = float(os.environ.get("SMPP_TIMEOUT", "10"))  # seconds: connect and each read
+SMS_FILE_DIR = VAR_DIR / "outbox-sms"
