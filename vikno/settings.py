@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "vikno.appeals",
     "vikno.privacy",
     "vikno.notifications",
+    "vikno.holidays",
     "vikno.api",
     "vikno.public",
     "vikno.staff",
@@ -205,6 +206,10 @@ VIKNO_ATTACHMENTS = {
     "MAX_BYTES": int(os.environ.get("VIKNO_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))),
     "MAX_FILES": int(os.environ.get("VIKNO_ATTACHMENT_MAX_FILES", "5")),
 }
+# Working days skip Ukrainian public holidays and transfers (vikno.holidays) when this is on.
+# Under martial law (Law No. 2136-IX, art. 6) holidays are working days and nothing is
+# transferred: set VIKNO_HOLIDAYS_ARE_DAYS_OFF=false while it is in force.
+VIKNO_HOLIDAYS_ARE_DAYS_OFF = env_bool("VIKNO_HOLIDAYS_ARE_DAYS_OFF", True)
 
 # --- Notifications ------------------------------------------------------------------------
 # Messages to applicants and staff go through the outbox (vikno.notifications). Email is

@@ -85,3 +85,48 @@ def forward_out_limit(received_at: datetime) -> datetime:
 def due_soon_threshold(moment: datetime) -> datetime:
     """Appeals due before this moment (and not yet overdue) are "due soon"."""
     return hours_from(moment, Terms.current().due_soon_hours)
+
+
+# --- working days (e-petitions, administrative services) -------------------------------
+# Appeals are counted in calendar days (above) and never look at holidays. What the law
+# counts in working days skips Saturdays, Sundays and the calendar of vikno.holidays (a
+# transferred working Saturday counts as working). Under martial law the calendar is not
+# applied (settings.VIKNO_HOLIDAYS_ARE_DAYS_OFF): Monday to Friday are the working days.
+
+
+def _calendar_between(first: date, last: date) -> tuple[set[date], set[date]]:
+    """Days off and working Saturdays listed in the calendar between two dates: one query."""
+    if not settings.VIKNO_HOLIDAYS_ARE_DAYS_OFF:
+        return set(), set()
+    from vikno.holidays.models import Holiday, HolidayKind
+
+    days_off: set[date] = set()
+    working: set[date] = set()
+    for day, kind in Holiday.objects.filter(date__range=(first, last)).values_list("date", "kind"):
+        (working if kind == HolidayKind.WORKING_SATURDAY else days_off).add(day)
+    return days_off, working
+
+
+def add_working_days(day: date, n: int) -> date:
+    """The `n`-th working day after `day` (`day` itself is not counted; n=0 gives `day`).
+
+    The calendar is read once for a window wide enough for `n` working days (and once more
+    for each further window in the unlikely case of a very long run of days off).
+    """
+    if n < 0:
+        raise ValueError("add_working_days counts forward only")
+    current, left = day, n
+    while left:
+        first = current + timedelta(days=1)
+        last = current + timedelta(days=2 * left + 31)
+        days_off, working = _calendar_between(first, last)
+        while left and current < last:
+            current += timedelta(days=1)
+            if current in working or (current.weekday() < 5 and current not in days_off):
+                left -= 1
+    return current
+
+
+def working_days_due(received_at: datetime, n: int) -> datetime:
+    """The end of the `n`-th working day after the day of receipt."""
+    return end_of_local_day(add_working_days(local_date(received_at), n))
