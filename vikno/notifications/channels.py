@@ -14,6 +14,8 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.utils import DNS_NAME
 from django.utils.translation import gettext as _
 
+from vikno.integrations.smpp.channel import send_sms_notification
+
 if TYPE_CHECKING:
     from vikno.notifications.models import Notification
 
@@ -74,3 +76,4 @@ def send_in_app(notification: "Notification") -> str:
 
 register("email", send_email)
 register("in_app", send_in_app)
+register("sms", send_sms_notification)
