@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "vikno.privacy",
     "vikno.notifications",
     "vikno.holidays",
+    "vikno.feedback",
     "vikno.api",
     "vikno.public",
     "vikno.staff",
@@ -210,6 +211,9 @@ VIKNO_ATTACHMENTS = {
 # Under martial law (Law No. 2136-IX, art. 6) holidays are working days and nothing is
 # transferred: set VIKNO_HOLIDAYS_ARE_DAYS_OFF=false while it is in force.
 VIKNO_HOLIDAYS_ARE_DAYS_OFF = env_bool("VIKNO_HOLIDAYS_ARE_DAYS_OFF", True)
+# An executed appeal whose applicant does not answer the feedback link in this many days is
+# closed as confirmed (vikno.feedback).
+VIKNO_FEEDBACK_AUTO_CONFIRM_DAYS = int(os.environ.get("VIKNO_FEEDBACK_AUTO_CONFIRM_DAYS", "10"))
 
 # --- Notifications ------------------------------------------------------------------------
 # Messages to applicants and staff go through the outbox (vikno.notifications). Email is

@@ -12,6 +12,7 @@ urlpatterns = [
     path("staff/", include("vikno.staff.auth_urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("vikno.feedback.urls")),
     path("", include("vikno.public.urls")),
 ]
 

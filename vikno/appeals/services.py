@@ -769,6 +769,9 @@ def appeal_report_execution(
         previous = appeal.status
         if assignment.role == AssignmentRole.LEAD:
             _set_status(appeal, Status.EXECUTED, answer=report, answered_at=moment)
+            from vikno.feedback.services import feedback_request_create  # (a cycle otherwise)
+
+            feedback_request_create(appeal=appeal)  # the applicant's "Is it solved?" link
         _store_attachments(appeal, uploads, actor, AttachmentPurpose.REPORT)
         _event(
             appeal,
