@@ -263,7 +263,9 @@ def deliver_due(limit: int = 100) -> DeliveryReport:
             logger.warning("Notification %s not delivered: %s", notification.key, error)
             attempts = notification.attempts + 1
             moment = now()
-            if attempts >= max_attempts():
+            # A channel error that says retrying cannot help (`permanent`, e.g. an
+            # invalid phone number) fails the row at once instead of after the backoff.
+            if attempts >= max_attempts() or getattr(error, "permanent", False):
                 changes: dict[str, Any] = {"state": NotificationState.FAILED}
                 report.failed += 1
             else:
