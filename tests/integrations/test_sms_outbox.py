@@ -115,3 +115,31 @@ def test_without_smpp_host_the_outbox_writes_the_sms_to_a_file(db, settings, tmp
     assert written.read_text(encoding="utf-8").endswith(
         "\n\nЗвернення зареєстровано за № 0000042.\n"
     )
+
+
+def test_a_permanent_error_fails_the_sms_at_once_and_the_others_still_go(db, smsc):
+    invalid = sms_row(key="test:sms:invalid", address="050 12")
+    valid = sms_row(key="test:sms:valid")
+
+    report = deliver_due()
+
+    invalid.refresh_from_db()
+    valid.refresh_from_db()
+    assert (report.sent, report.retried, report.failed) == (1, 0, 1)
+    assert (invalid.state, invalid.attempts) == (NotificationState.FAILED, 1)
+    assert invalid.last_error == "not an international phone number: '050 12'"
+    assert (valid.state, valid.provider_id) == (NotificationState.SENT, "sim-1")
+    assert [pdu["destination_addr"] for pdu in smsc.pdus()] == ["380501234567"]
+
+
+def test_a_wrong_password_fails_the_sms_at_once(db, smsc, settings):
+    settings.SMPP_PASSWORD = "wrong"
+    row = sms_row()
+
+    report = deliver_due()
+
+    row.refresh_from_db()
+    assert (report.sent, report.retried, report.failed) == (0, 0, 1)
+    assert (row.state, row.attempts) == (NotificationState.FAILED, 1)
+    assert row.last_error == "bind_transmitter refused by the SMSC: 0x0000000E Invalid Password"
+    assert smsc.pdus() == []
