@@ -189,3 +189,26 @@ def test_without_smpp_host_the_sms_is_written_to_a_file(settings, tmp_path):
     assert content.startswith("To: +380501234567\nFrom: Vikno\n")
     assert "Encoding: UCS-2, 1 part(s)\n" in content
     assert content.endswith(f"\n\n{REGISTERED}\n")
+
+
+def test_a_gsm_escape_pair_is_never_cut_between_two_parts(smsc):
+    # "€" is ESC 0x65 in GSM 03.38: at bytes 153-154 it would straddle the first cut.
+    text = "a" * 152 + "€" + "b" * 20
+
+    send_sms(to=PHONE, text=text)
+
+    pdus = smsc.pdus()
+    assert [len(text_of(pdu)) for pdu in pdus] == [152, 22]
+    assert text_of(pdus[1]).startswith(b"\x1b\x65")
+    assert [(pdu["udh"]["total"], pdu["udh"]["number"]) for pdu in pdus] == [(2, 1), (2, 2)]
+    assert len({pdu["udh"]["reference"] for pdu in pdus}) == 1
+
+
+def test_a_surrogate_pair_is_never_cut_between_two_parts(smsc):
+    text = "я" * 66 + "🙂" + "ю" * 10  # the emoji is 4 bytes at 132-135: over 134
+
+    send_sms(to=PHONE, text=text)
+
+    pdus = smsc.pdus()
+    assert [len(text_of(pdu)) for pdu in pdus] == [132, 24]
+    assert [text_of(pdu).decode("utf-16-be") for pdu in pdus] == ["я" * 66, "🙂" + "ю" * 10]

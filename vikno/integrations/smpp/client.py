@@ -60,7 +60,32 @@ def encode_sms(text: str) -> EncodedSms:
         parts, data_coding, esm_class = smpplib.gsm.make_parts(text)
     except smpplib.exceptions.MessageTooLong as exc:
         raise SmppPermanentError("the text does not fit in 255 SMS parts") from exc
+    if len(parts) > 1:
+        # make_parts cuts at a fixed byte count, which can split a GSM escape pair
+        # ("€", "[", "~" ...) or a UTF-16 surrogate pair (an emoji) between two parts;
+        # the phone then shows garbage at the joint. Cut between characters instead,
+        # keeping its UDH (same reference, total and numbers recomputed).
+        parts = _split_between_characters(text, int(data_coding), parts[0][:4])
     return EncodedSms(parts=list(parts), data_coding=int(data_coding), esm_class=int(esm_class))
+
+
+def _split_between_characters(text: str, data_coding: int, udh_head: bytes) -> list[bytes]:
+    encode, _single, part_size = smpplib.gsm.ENCODINGS[data_coding]
+    chunks: list[bytes] = []
+    current = b""
+    for character in text:
+        encoded = encode(character)
+        if len(current) + len(encoded) > part_size:
+            chunks.append(current)
+            current = b""
+        current += encoded
+    chunks.append(current)
+    if len(chunks) > 255:
+        raise SmppPermanentError("the text does not fit in 255 SMS parts")
+    # udh_head is 05 00 03 <reference>: the concatenation header smpplib chose.
+    return [
+        udh_head + bytes([len(chunks), number]) + chunk for number, chunk in enumerate(chunks, 1)
+    ]
 
 
 def send_sms(*, to: str, text: str, config: SmppConfig | None = None) -> list[str]:
