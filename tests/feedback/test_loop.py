@@ -321,3 +321,21 @@ def test_a_complaint_needs_words(closed_token, snapshot):
         services.rating_create(token=token, score=1, is_complaint_about_handling=True)
     assert set(refused.value.fields) == {"comment"}
     assert snapshot(appeal) == before
+
+
+def test_administrators_read_the_feedback_in_the_admin(closed_token, client, world):
+    appeal, token = closed_token
+    services.rating_create(token=token, score=4, comment="Дякую.")
+    client.force_login(world["users"]["administrator"])
+    requests = client.get("/admin/feedback/feedbackrequest/")
+    assert [r.appeal_id for r in requests.context["cl"].result_list] == [appeal.pk]
+    ratings = client.get("/admin/feedback/rating/")
+    assert [r.score for r in ratings.context["cl"].result_list] == [4]
+    rating = Rating.objects.get()
+    assert (
+        client.post(f"/admin/feedback/rating/{rating.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
+    assert Rating.objects.count() == 1
+    client.force_login(world["users"]["operator"])
+    assert client.get("/admin/feedback/rating/").status_code == 302  # to the sign-in
