@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("vikno.staff.card.urls")),
     path("", include("vikno.staff.inbox.urls")),
     path("", include("vikno.staff.control.urls")),
+    path("", include("vikno.notifications.urls")),
 ]
