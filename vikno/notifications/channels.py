@@ -1,8 +1,10 @@
 """How a message leaves Vikno: one sender per channel.
 
 A sender takes a Notification and returns the provider's message id, or raises
-DeliveryError (or any exception) when the message was not accepted. The SMS sender lives
-in vikno.integrations.smpp and registers itself with `register("sms", sender)`.
+DeliveryError (or any exception) when the message was not accepted; an exception whose
+`permanent` attribute is true makes the outbox give the message up at once. The SMS
+sender lives in vikno.integrations.smpp; `register(channel, sender)` replaces a channel's
+sender (tests put stand-ins there).
 """
 
 from collections.abc import Callable
