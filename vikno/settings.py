@@ -217,16 +217,16 @@ VIKNO_FEEDBACK_AUTO_CONFIRM_DAYS = int(os.environ.get("VIKNO_FEEDBACK_AUTO_CONFI
 
 # --- Notifications ------------------------------------------------------------------------
 # Messages to applicants and staff go through the outbox (vikno.notifications). Email is
-# SMTP from these variables; without VIKNO_EMAIL_HOST every message is written as a file
+# SMTP from the EMAIL_* variables; without EMAIL_HOST every message is written as a file
 # to var/outbox-mail/ instead (a local demo sends nothing anywhere).
-EMAIL_HOST = os.environ.get("VIKNO_EMAIL_HOST", "")
-EMAIL_PORT = int(os.environ.get("VIKNO_EMAIL_PORT", "587"))
-EMAIL_HOST_USER = os.environ.get("VIKNO_EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("VIKNO_EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("VIKNO_EMAIL_USE_TLS", True)
-EMAIL_USE_SSL = env_bool("VIKNO_EMAIL_USE_SSL", False)
-EMAIL_TIMEOUT = int(os.environ.get("VIKNO_EMAIL_TIMEOUT", "30"))
-DEFAULT_FROM_EMAIL = os.environ.get("VIKNO_DEFAULT_FROM_EMAIL", "Вікно <noreply@localhost>")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Вікно <noreply@localhost>")
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 else:
