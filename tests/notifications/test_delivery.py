@@ -148,3 +148,29 @@ def test_a_limit_sends_the_oldest_first(world, smtp_server):
         assert Notification.objects.get(appeal=first).state == "sent"
         assert deliver_due(limit=1) == DeliveryReport(sent=1)
     assert smtp_server.recipients == [["a@example.org"], ["b@example.org"]]
+
+
+def test_a_permanent_error_fails_at_once(world):
+    class InvalidNumber(Exception):
+        permanent = True
+
+    def refuse(notification):
+        raise InvalidNumber("invalid destination address")
+
+    previous = channels._senders.get("sms")
+    channels.register("sms", refuse)
+    try:
+        with travel(T0):
+            appeal = register(world, email="", phone="+380501112233")
+            assert deliver_due() == DeliveryReport(failed=1)
+    finally:
+        if previous is None:
+            channels.unregister("sms")
+        else:
+            channels.register("sms", previous)
+    row = Notification.objects.get(appeal=appeal)
+    assert (row.state, row.attempts, row.last_error) == (
+        "failed",
+        1,
+        "invalid destination address",
+    )
