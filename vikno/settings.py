@@ -215,30 +215,6 @@ VIKNO_HOLIDAYS_ARE_DAYS_OFF = env_bool("VIKNO_HOLIDAYS_ARE_DAYS_OFF", True)
 # closed as confirmed (vikno.feedback).
 VIKNO_FEEDBACK_AUTO_CONFIRM_DAYS = int(os.environ.get("VIKNO_FEEDBACK_AUTO_CONFIRM_DAYS", "10"))
 
-# --- Notifications ------------------------------------------------------------------------
-# Messages to applicants and staff go through the outbox (vikno.notifications). Email is
-# SMTP from the EMAIL_* variables; without EMAIL_HOST every message is written as a file
-# to var/outbox-mail/ instead (a local demo sends nothing anywhere).
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
-EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
-EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Вікно <noreply@localhost>")
-if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-else:
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = VAR_DIR / "outbox-mail"
-# The public address of the site: links in messages to applicants (tracking page).
-VIKNO_PUBLIC_URL = os.environ.get("VIKNO_PUBLIC_URL", "http://127.0.0.1:8000")
-# Waits before each retry of a message that was not accepted; after the last one it fails.
-VIKNO_NOTIFICATION_BACKOFF_MINUTES = [
-    int(m) for m in env_list("VIKNO_NOTIFICATION_BACKOFF_MINUTES", "1,5,30,120,720")
-]
-
 # --- Background worker ------------------------------------------------------------------
 # huey (huey.contrib.djhuey): `python manage.py worker` runs the consumer; `make run`
 # starts it beside the web process. The queue lives in SQLite under VIKNO_VAR_DIR, or in
@@ -274,6 +250,30 @@ VIKNO_REMINDERS = {
 VIKNO_DIGEST_HOUR = int(os.environ.get("VIKNO_DIGEST_HOUR", "8"))
 # How many assignments one sweep transaction handles.
 VIKNO_SWEEP_BATCH = int(os.environ.get("VIKNO_SWEEP_BATCH", "200"))
+
+# --- Notifications ------------------------------------------------------------------------
+# Messages to applicants and staff go through the outbox (vikno.notifications). Email is
+# SMTP from the EMAIL_* variables; without EMAIL_HOST every message is written as a file
+# to var/outbox-mail/ instead (a local demo sends nothing anywhere).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Вікно <noreply@localhost>")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = VAR_DIR / "outbox-mail"
+# The public address of the site: links in messages to applicants (tracking page).
+VIKNO_PUBLIC_URL = os.environ.get("VIKNO_PUBLIC_URL", "http://127.0.0.1:8000")
+# Waits before each retry of a message that was not accepted; after the last one it fails.
+VIKNO_NOTIFICATION_BACKOFF_MINUTES = [
+    int(m) for m in env_list("VIKNO_NOTIFICATION_BACKOFF_MINUTES", "1,5,30,120,720")
+]
 
 # --- SMS (SMPP) -----------------------------------------------------------------------
 # SMS to applicants go to the operator's SMSC over SMPP 3.4 (vikno.integrations.smpp).
