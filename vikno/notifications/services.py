@@ -251,8 +251,9 @@ def deliver_due(limit: int = 100) -> DeliveryReport:
     """Send up to `limit` pending notifications whose time has come.
 
     A success marks the row sent with the provider's id; a failure counts the attempt
-    and waits (1 min, 5 min, 30 min, 2 h, 12 h by default) or, after the last attempt,
-    marks the row failed. One failure never stops the batch.
+    and waits (1 min, 5 min, 30 min, 2 h, 12 h by default) or, after the last attempt or
+    on an error marked `permanent`, marks the row failed. One failure never stops the
+    batch.
     """
     report = DeliveryReport()
     waits = backoff()
