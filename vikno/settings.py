@@ -256,10 +256,10 @@ VIKNO_SWEEP_BATCH = int(os.environ.get("VIKNO_SWEEP_BATCH", "200"))
 # SMTP from the EMAIL_* variables; without EMAIL_HOST every message is written as a file
 # to var/outbox-mail/ instead (a local demo sends nothing anywhere).
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)  # a relay on 587 wants EMAIL_USE_TLS=1
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Вікно <noreply@localhost>")
