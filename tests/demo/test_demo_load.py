@@ -149,3 +149,15 @@ def test_applicants_repeat_and_some_are_privileged_or_anonymous(loaded):
     assert Applicant.objects.filter(is_privileged=True).exists()
     assert Applicant.objects.exclude(phone="").filter(phone__startswith="+380").exists()
     assert Appeal.objects.filter(status=Status.REJECTED, rejection_reason="anonymous").exists()
+
+
+@pytest.mark.django_db
+def test_the_replayed_year_messages_nobody(loaded):
+    """The demo's past steps write nothing to the outbox, and its phones are fictional."""
+    from vikno.appeals.models import Applicant
+    from vikno.notifications.models import Notification
+
+    assert Notification.objects.count() == 0
+    phones = set(Applicant.objects.exclude(phone="").values_list("phone", flat=True))
+    assert phones
+    assert all(phone.startswith("+3800") for phone in phones)

@@ -2026,7 +2026,9 @@ SURNAMES_GENDERED = (
     ("Стельмах", "Стельмах"),
     ("Грищенко", "Грищенко"),
 )
-MOBILE_CODES = ("50", "66", "95", "99", "67", "68", "96", "97", "98", "63", "73", "93")
+# Fictional operator codes: no Ukrainian number starts with 0 after +380, so no SMS sent
+# from the demo (with a real SMSC configured) can reach a real person.
+MOBILE_CODES = ("00", "01", "02", "03", "04", "05")
 MAIL_DOMAINS = ("example.com", "example.org", "example.net")
 PRIVILEGES = (
     "учасник бойових дій",

@@ -44,6 +44,7 @@ from vikno.appeals.services import ApplicantData, Preprocessing
 from vikno.core.clock import end_of_local_day, local_date, now, travel
 from vikno.core.deadlines import Term
 from vikno.demo import data
+from vikno.notifications.services import notifications_suppressed
 from vikno.reference.models import (
     Category,
     Organization,
@@ -381,7 +382,7 @@ def company(rng: random.Random) -> ApplicantData:
     return ApplicantData(
         kind=kind,
         name=name,
-        phone=f"+38055500{index + 60:02d}{index:02d}",
+        phone=f"+38000500{index + 60:02d}{index:02d}",
         email=f"office{index + 1}@vyknopil-biz.example",
         address=f"м. {data.CITY}, вул. Промислова, {10 + index}",
         consent=True,
@@ -625,7 +626,7 @@ class Simulation:
             if fate == ANONYMOUS:
                 person = None
                 if channel == Channel.PHONE:
-                    person = ApplicantData(phone=random_person(own).phone or "+380501234567")
+                    person = ApplicantData(phone=random_person(own).phone or "+380001234567")
             elif fate == INCOMPLETE:
                 person = random_person(own, with_address=False)
             elif rng.random() < 0.04:
@@ -1105,7 +1106,8 @@ def office_hours(moment: datetime, rng: random.Random) -> datetime:
 def load(*, appeals: int, log: Callable[[str], None] = lambda _msg: None) -> Reference:
     """Load everything in one transaction: a half-loaded demo is never left behind."""
     end = now().replace(minute=0, second=0, microsecond=0)
-    with transaction.atomic():
+    # The demo replays a year that has passed: nobody is to be messaged about it now.
+    with transaction.atomic(), notifications_suppressed():
         if is_loaded():
             raise AlreadyLoaded
         ref = load_reference()

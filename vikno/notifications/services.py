@@ -8,7 +8,9 @@ the others, and a sent row is never sent again.
 """
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -35,6 +37,21 @@ if TYPE_CHECKING:
     from vikno.reference.models import Organization
 
 logger = logging.getLogger(__name__)
+
+# Set while a bulk load replays the past (demo data): those steps happened "before" and
+# must not message anyone now.
+_suppressed: ContextVar[bool] = ContextVar("vikno_notifications_suppressed", default=False)
+
+
+@contextmanager
+def notifications_suppressed() -> Iterator[None]:
+    """Inside the block, notify() writes nothing to the outbox."""
+    token = _suppressed.set(True)
+    try:
+        yield
+    finally:
+        _suppressed.reset(token)
+
 
 # Roles bound to an organization whose people hear about its appeals.
 ORGANIZATION_ROLES = (Role.EXECUTOR, Role.SUPERVISOR)
@@ -143,6 +160,8 @@ def notify(
     f"{key}:{channel}:{recipient}"; a key already in the outbox is not written again.
     Returns the outbox rows of these keys (new and earlier ones).
     """
+    if _suppressed.get():
+        return []
     recipients: list[_Recipient] = []
     if applicant:
         recipients += _applicant_recipients(appeal)
@@ -261,7 +280,10 @@ def deliver_due(limit: int = 100) -> DeliveryReport:
         try:
             provider_id = channels.send(notification)
         except Exception as error:  # any failure of a channel is a failed attempt
-            logger.warning("Notification %s not delivered: %s", notification.key, error)
+            # Only the error's kind: its text may carry the address (personal data).
+            logger.warning(
+                "Notification %s not delivered: %s", notification.key, type(error).__name__
+            )
             attempts = notification.attempts + 1
             moment = now()
             # A channel error that says retrying cannot help (`permanent`, e.g. an

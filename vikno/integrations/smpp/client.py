@@ -112,7 +112,8 @@ def _write_file(config: SmppConfig, destination: str, text: str, encoded: Encode
         f"Encoding: {coding}, {len(encoded.parts)} part(s)\n\n{text}\n",
         encoding="utf-8",
     )
-    logger.info("SMS to +%s written to %s.txt (SMPP_HOST is not set)", destination, message_id)
+    # The number is personal data: it stays in the file, never in the log.
+    logger.info("SMS written to %s.txt (SMPP_HOST is not set)", message_id)
     return message_id
 
 
