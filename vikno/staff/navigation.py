@@ -16,8 +16,22 @@ MENU = [
     ("staff:call_new", _("New call"), {Role.OPERATOR, Role.SUPERVISOR, Role.ADMINISTRATOR}),
     ("staff:inbox", _("My organization"), {Role.EXECUTOR, Role.SUPERVISOR}),
     ("staff:control", _("Control"), {Role.SUPERVISOR, Role.ADMINISTRATOR}),
+    ("staff:notifications", _("Notifications"), set(Role.values)),
     ("staff_account", _("My account"), set(Role.values)),  # password, two-factor sign-in
 ]
+
+
+def _count(name: str, user) -> int | None:
+    """The badge beside a menu item: one aggregate query each."""
+    if name == "staff:queues":
+        from vikno.staff.queues.counts import queue_counts
+
+        return (queue_counts(user) or {}).get("preprocess")
+    if name == "staff:notifications":
+        from vikno.notifications.selectors import unread_count
+
+        return unread_count(user) or None
+    return None
 
 
 def staff_nav(request):
@@ -32,13 +46,12 @@ def staff_nav(request):
             url = reverse(name)
         except NoReverseMatch:  # an area not built yet
             continue
-        count = None
-        if name == "staff:queues":
-            # One aggregate query: the appeals waiting to be pre-processed.
-            from vikno.staff.queues.counts import queue_counts
-
-            count = (queue_counts(request.user) or {}).get("preprocess")
         items.append(
-            {"url": url, "label": label, "current": request.path.startswith(url), "count": count}
+            {
+                "url": url,
+                "label": label,
+                "current": request.path.startswith(url),
+                "count": _count(name, request.user),
+            }
         )
     return {"staff_nav": items}
