@@ -11,12 +11,20 @@ def test_validation_error_fields_are_keyed_by_path(api):
     del body["text"]
     body["applicant"]["phone"] = "call me"
     body["applicant"]["email"] = "not-an-email"
+    body["applicant"]["preferred_channel"] = "pigeon"
     response = api.post("/appeals", body)
     assert_error(
         response,
         422,
         "validation_error",
-        {"kind", "text", "latitude", "applicant.phone", "applicant.email"},
+        {
+            "kind",
+            "text",
+            "latitude",
+            "applicant.phone",
+            "applicant.email",
+            "applicant.preferred_channel",
+        },
     )
     assert Appeal.objects.count() == 0
 

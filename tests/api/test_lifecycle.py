@@ -66,6 +66,7 @@ def test_register_answers_201_with_the_appeal(api, world):
         "consent": True,
         "is_privileged": True,
         "privilege_note": "ветеран війни",
+        "preferred_channel": "",
     }
     assert [e["kind"] for e in body["events"]] == ["registered"]
     assert body["events"][0]["actor"] == "operator"

@@ -112,3 +112,29 @@ def test_nothing_is_queued_before_commit(world, django_capture_on_commit_callbac
     assert len(callbacks) == 1
     assert mail.outbox == []
     assert Notification.objects.get().state == "pending"
+
+
+@pytest.mark.parametrize(
+    ("preferred", "email", "expected"),
+    [
+        ("", "olena@example.org", "email"),
+        ("sms", "olena@example.org", "sms"),
+        ("email", "", "sms"),  # the chosen channel has no address: the other one
+    ],
+)
+def test_the_applicants_preferred_channel_is_respected(world, preferred, email, expected):
+    from tests.factories import applicant_data, register_appeal
+    from vikno.notifications.models import Notification
+
+    appeal = register_appeal(
+        actor=world["users"]["operator"],
+        category=world["no_water"],
+        applicant=applicant_data(email=email, preferred_channel=preferred),
+    )
+    channels = set(
+        Notification.objects.filter(appeal=appeal, recipient_user=None).values_list(
+            "channel", flat=True
+        )
+    )
+    assert channels == {expected}
+    assert appeal.applicant.preferred_channel == preferred

@@ -95,6 +95,7 @@ def _applicant_out(applicant: Applicant | None) -> ApplicantOut | None:
         consent=applicant.consent_at is not None,
         is_privileged=applicant.is_privileged,
         privilege_note=applicant.privilege_note,
+        preferred_channel=applicant.preferred_channel,
     )
 
 

@@ -11,6 +11,13 @@ class ApplicantKind(models.TextChoices):
     SELF_GOVERNMENT = "self_government", _("local self-government body")
 
 
+class ReplyChannel(models.TextChoices):
+    """How the applicant wants to hear about their appeal."""
+
+    EMAIL = "email", _("by email")
+    SMS = "sms", _("by SMS")
+
+
 class Kind(models.TextChoices):
     PROPOSAL = "proposal", _("proposal (remark)")
     APPLICATION = "application", _("application (request)")

@@ -21,6 +21,7 @@ from vikno.appeals.choices import (
     Outcome,
     Priority,
     RejectionReason,
+    ReplyChannel,
     Status,
 )
 from vikno.core.deadlines import Term
@@ -38,6 +39,13 @@ class Applicant(models.Model):
     email = models.EmailField(_("email"), blank=True, db_index=True)
     address = models.CharField(_("place of residence"), max_length=300, blank=True)
     consent_at = models.DateTimeField(_("consent to personal data processing"), null=True)
+    preferred_channel = models.CharField(
+        _("preferred channel of messages"),
+        max_length=10,
+        choices=ReplyChannel.choices,
+        blank=True,
+        help_text=_("Empty: email when given, else SMS."),
+    )
     is_privileged = models.BooleanField(
         _("entitled to be heard first"),
         default=False,

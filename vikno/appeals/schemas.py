@@ -2,6 +2,7 @@
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
@@ -53,6 +54,9 @@ class ApplicantIn(Schema):
     consent: bool = False
     is_privileged: bool = False
     privilege_note: str = Field("", max_length=200)
+    preferred_channel: Literal["", "email", "sms"] = Field(
+        "", description="How to send messages: email or sms; empty: email when given, else SMS"
+    )
 
     _check_phone = field_validator("phone")(_phone)
     _check_email = field_validator("email")(_email)
@@ -186,6 +190,7 @@ class ApplicantOut(Schema):
     consent: bool
     is_privileged: bool
     privilege_note: str
+    preferred_channel: str
 
 
 class AppealOut(Schema):

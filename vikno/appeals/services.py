@@ -29,6 +29,7 @@ from vikno.appeals.choices import (
     Outcome,
     Priority,
     RejectionReason,
+    ReplyChannel,
     Status,
 )
 from vikno.appeals.models import Appeal, AppealEvent, Applicant, Assignment, Attachment
@@ -63,6 +64,7 @@ class ApplicantData:
     consent: bool = False
     is_privileged: bool = False
     privilege_note: str = ""
+    preferred_channel: str = ""
 
 
 @dataclass
@@ -189,6 +191,7 @@ def _applicant_find_or_create(data: ApplicantData, at: datetime) -> Applicant:
                     ("email", email),
                     ("phone", phone),
                     ("address", data.address.strip()),
+                    ("preferred_channel", data.preferred_channel),
                 ):
                     if value and getattr(candidate, name) != value:
                         setattr(candidate, name, value)
@@ -208,6 +211,7 @@ def _applicant_find_or_create(data: ApplicantData, at: datetime) -> Applicant:
         consent_at=at if data.consent else None,
         is_privileged=data.is_privileged,
         privilege_note=data.privilege_note.strip(),
+        preferred_channel=data.preferred_channel,
     )
 
 
@@ -264,6 +268,8 @@ def appeal_register(
         errors["received_at"] = [_("The time of receipt cannot be in the future.")]
     if (latitude is None) != (longitude is None):
         errors["latitude"] = [_("Give both latitude and longitude, or neither.")]
+    if applicant is not None and applicant.preferred_channel not in {"", *ReplyChannel.values}:
+        errors["applicant.preferred_channel"] = [_("Choose email or SMS.")]
     if applicant is not None and channel == Channel.WEB and not applicant.consent:
         errors["applicant.consent"] = [_("Consent to the processing of personal data is required.")]
     uploads: list[CheckedUpload] = []

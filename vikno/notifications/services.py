@@ -71,15 +71,16 @@ class _Recipient:
 
 
 def _applicant_recipients(appeal: "Appeal | None") -> list[_Recipient]:
-    # Email when the applicant gave one (free, keeps the link clickable), else SMS.
+    """The applicant by the channel they chose; without a choice, email when they gave
+    one (free, keeps the link clickable), else SMS. A chosen channel without its address
+    falls back to the other."""
     applicant = appeal.applicant if appeal is not None else None
     if applicant is None:
         return []
-    if applicant.email:
-        return [_Recipient(NotificationChannel.EMAIL, "applicant", address=applicant.email)]
-    if applicant.phone:
-        return [_Recipient(NotificationChannel.SMS, "applicant", address=applicant.phone)]
-    return []
+    email = _Recipient(NotificationChannel.EMAIL, "applicant", address=applicant.email)
+    sms = _Recipient(NotificationChannel.SMS, "applicant", address=applicant.phone)
+    order = [sms, email] if applicant.preferred_channel == "sms" else [email, sms]
+    return [recipient for recipient in order if recipient.address][:1]
 
 
 def _staff_recipients(users: Iterable[User]) -> list[_Recipient]:

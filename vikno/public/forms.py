@@ -15,7 +15,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from vikno.appeals.choices import ApplicantKind, Kind
+from vikno.appeals.choices import ApplicantKind, Kind, ReplyChannel
 from vikno.appeals.services import ApplicantData
 from vikno.appeals.uploads import check_uploads
 from vikno.core.errors import ServiceError
@@ -40,6 +40,7 @@ SERVICE_FIELDS = {
     "applicant.email": "email",
     "applicant.consent": "consent",
     "applicant.privilege_note": "privilege_note",
+    "applicant.preferred_channel": "preferred_channel",
 }
 
 # Plain words for the legal kinds (Law "On citizens' appeals", art. 3), shown under each.
@@ -171,6 +172,11 @@ class AppealForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={"invalid": _("Enter the email in full, for example name@example.com.")},
     )
+    preferred_channel = forms.ChoiceField(
+        label=_("Send me news about the appeal"),
+        choices=[("", _("by email if I gave one, else by SMS")), *ReplyChannel.choices],
+        required=False,
+    )
     consent = forms.BooleanField(
         label=_("I agree to the processing of my personal data for considering this appeal."),
         error_messages={"required": _("Consent to the processing of personal data is required.")},
@@ -291,6 +297,7 @@ class AppealForm(forms.Form):
                 consent=data["consent"],
                 is_privileged=data["is_privileged"],
                 privilege_note=data["privilege_note"].strip() if data["is_privileged"] else "",
+                preferred_channel=data["preferred_channel"],
             ),
         }
 
