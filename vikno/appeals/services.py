@@ -6,7 +6,8 @@ ServiceError that changes nothing. Views, the API, workers and commands all call
 """
 
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -661,16 +662,36 @@ def _assignment_for(appeal: Appeal, actor: Actor, organization: Organization | N
     return found
 
 
+@contextmanager
+def _assignment_step(
+    actor: Actor, appeal: Appeal, organization: Organization | None, action: str, refusal: str
+) -> Iterator[tuple[Appeal, Assignment]]:
+    """One executor's step: lock the appeal, find the assignment the actor acts on, check
+    the role and the assignment's state (transitions table) — then the caller changes them,
+    inside the same transaction."""
+    with transaction.atomic():
+        appeal = _locked(appeal)
+        assignment = _assignment_for(appeal, actor, organization)
+        require(actor, action, assignment=assignment)
+        if assignment.state not in ASSIGNMENT_ACTION_STATES[action]:
+            raise InvalidTransition(refusal)
+        yield appeal, assignment
+
+
+def _assignment_event(
+    appeal: Appeal, kind: str, actor: Actor, assignment: Assignment, previous: str, **extra: Any
+) -> AppealEvent:
+    data = {"organization": assignment.organization.name, "role": assignment.role}
+    data.update(extra.pop("data", {}))
+    return _event(appeal, kind, actor, from_status=previous, data=data, **extra)
+
+
 def appeal_accept(
     *, actor: Actor, appeal: Appeal, organization: Organization | None = None
 ) -> Assignment:
     """The executor (or co-executor) takes the appeal into its work."""
-    with transaction.atomic():
-        appeal = _locked(appeal)
-        assignment = _assignment_for(appeal, actor, organization)
-        require(actor, "accept", assignment=assignment)
-        if assignment.state not in ASSIGNMENT_ACTION_STATES["accept"]:
-            raise InvalidTransition(_("This assignment has already been accepted."))
+    refusal = _("This assignment has already been accepted.")
+    with _assignment_step(actor, appeal, organization, "accept", refusal) as (appeal, assignment):
         assignment.state = AssignmentState.ACCEPTED
         assignment.accepted_at = now()
         assignment.official = actor if actor is not None and not actor.is_service_account else None
@@ -679,13 +700,7 @@ def appeal_accept(
         if assignment.role == AssignmentRole.LEAD:
             _require_status(appeal, "lead_accept", _("accept"))
             _set_status(appeal, Status.ACCEPTED)
-        _event(
-            appeal,
-            EventKind.ACCEPTED,
-            actor,
-            from_status=previous,
-            data={"organization": assignment.organization.name, "role": assignment.role},
-        )
+        _assignment_event(appeal, EventKind.ACCEPTED, actor, assignment, previous)
     return assignment
 
 
@@ -694,28 +709,15 @@ def appeal_return(
 ) -> Assignment:
     """The executor returns the appeal as not within its competence; the operator re-routes it."""
     reason = _require_text(reason, "reason", _("Explain why this is not within your competence."))
-    with transaction.atomic():
-        appeal = _locked(appeal)
-        assignment = _assignment_for(appeal, actor, organization)
-        require(actor, "return", assignment=assignment)
-        if assignment.state not in ASSIGNMENT_ACTION_STATES["return"]:
-            raise InvalidTransition(
-                _("An appeal already in work cannot be returned; ask for a change of executor.")
-            )
+    refusal = _("An appeal already in work cannot be returned; ask for a change of executor.")
+    with _assignment_step(actor, appeal, organization, "return", refusal) as (appeal, assignment):
         assignment.state = AssignmentState.RETURNED
         assignment.return_reason = reason
         assignment.save()
         previous = appeal.status
         if assignment.role == AssignmentRole.LEAD:
             _set_status(appeal, Status.RETURNED, executor=None)
-        _event(
-            appeal,
-            EventKind.RETURNED,
-            actor,
-            from_status=previous,
-            comment=reason,
-            data={"organization": assignment.organization.name, "role": assignment.role},
-        )
+        _assignment_event(appeal, EventKind.RETURNED, actor, assignment, previous, comment=reason)
         notify(
             event="assignment_returned",
             key=f"assignment:{assignment.pk}:returned",
@@ -729,24 +731,18 @@ def appeal_return(
 def appeal_start_work(
     *, actor: Actor, appeal: Appeal, organization: Organization | None = None
 ) -> Assignment:
-    with transaction.atomic():
-        appeal = _locked(appeal)
-        assignment = _assignment_for(appeal, actor, organization)
-        require(actor, "start_work", assignment=assignment)
-        if assignment.state not in ASSIGNMENT_ACTION_STATES["start_work"]:
-            raise InvalidTransition(_("Accept the appeal before starting work."))
+    """The executor starts the work it accepted."""
+    refusal = _("Accept the appeal before starting work.")
+    with _assignment_step(actor, appeal, organization, "start_work", refusal) as (
+        appeal,
+        assignment,
+    ):
         assignment.state = AssignmentState.IN_WORK
         assignment.save()
         previous = appeal.status
         if assignment.role == AssignmentRole.LEAD:
             _set_status(appeal, Status.IN_WORK)
-        _event(
-            appeal,
-            EventKind.WORK_STARTED,
-            actor,
-            from_status=previous,
-            data={"organization": assignment.organization.name, "role": assignment.role},
-        )
+        _assignment_event(appeal, EventKind.WORK_STARTED, actor, assignment, previous)
     return assignment
 
 
@@ -761,12 +757,11 @@ def appeal_report_execution(
     """The executor reports what was done (text and evidence); the lead's report is the answer."""
     report = _require_text(report, "report", _("Describe what was done."))
     uploads = check_uploads(files, already=appeal.attachments.count())
-    with transaction.atomic():
-        appeal = _locked(appeal)
-        assignment = _assignment_for(appeal, actor, organization)
-        require(actor, "report_execution", assignment=assignment)
-        if assignment.state not in ASSIGNMENT_ACTION_STATES["report_execution"]:
-            raise InvalidTransition(_("Only an accepted appeal can be reported as executed."))
+    refusal = _("Only an accepted appeal can be reported as executed.")
+    with _assignment_step(actor, appeal, organization, "report_execution", refusal) as (
+        appeal,
+        assignment,
+    ):
         moment = now()
         assignment.state = AssignmentState.EXECUTED
         assignment.report = report
@@ -779,17 +774,14 @@ def appeal_report_execution(
 
             feedback_request_create(appeal=appeal)  # the applicant's "Is it solved?" link
         _store_attachments(appeal, uploads, actor, AttachmentPurpose.REPORT)
-        _event(
+        _assignment_event(
             appeal,
             EventKind.EXECUTED,
             actor,
-            from_status=previous,
+            assignment,
+            previous,
             comment=report,
-            data={
-                "organization": assignment.organization.name,
-                "role": assignment.role,
-                "files": len(uploads),
-            },
+            data={"files": len(uploads)},
         )
     return assignment
 
