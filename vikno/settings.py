@@ -286,3 +286,7 @@ SMPP_PASSWORD = os.environ.get("SMPP_PASSWORD", "")
 SMS_SENDER = os.environ.get("SMS_SENDER", "Vikno")  # alphanumeric, at most 11 characters
 SMPP_TIMEOUT = float(os.environ.get("SMPP_TIMEOUT", "10"))  # seconds: connect and each read
 SMS_FILE_DIR = VAR_DIR / "outbox-sms"
+
+# --- Open311 -------------------------------------------------------------------------
+# The jurisdiction_id of the GeoReport v2 endpoint at /open311/v2/ (docs/open311.md).
+OPEN311_JURISDICTION = os.environ.get("OPEN311_JURISDICTION", "vikno.demo")

@@ -11,6 +11,7 @@ urlpatterns = [
     path("staff/", include("vikno.staff.urls")),
     path("staff/", include("vikno.staff.auth_urls")),
     path("api/v1/", api.urls),
+    path("open311/v2/", include("vikno.open311.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("vikno.feedback.urls")),
     path("", include("vikno.public.urls")),
