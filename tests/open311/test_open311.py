@@ -5,6 +5,7 @@ import json
 from datetime import timedelta
 from pathlib import Path
 from xml.etree import ElementTree as ET
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
@@ -174,8 +175,10 @@ def test_request_detail_has_no_personal_data(client, world, appeal):
     assert doc["service_code"] == "no-cold-water"
     assert doc["address"] == "вул. Соборна, 10"
     assert (doc["lat"], doc["long"]) == (49.5, 30.25)
-    assert doc["expected_datetime"] == appeal.due_at.astimezone().isoformat(timespec="seconds") or (
-        doc["expected_datetime"].endswith(("+02:00", "+03:00"))
+    kyiv = ZoneInfo("Europe/Kyiv")
+    assert doc["expected_datetime"] == appeal.due_at.astimezone(kyiv).isoformat(timespec="seconds")
+    assert doc["requested_datetime"] == appeal.received_at.astimezone(kyiv).isoformat(
+        timespec="seconds"
     )
     assert doc["requested_datetime"][-6] in "+-"
     raw = client.get(f"{BASE}/requests/{appeal.number}.xml").content.decode()
@@ -349,3 +352,27 @@ def test_token_answers_the_request_id(client, world, appeal):
     root = xml_of(client.get(f"{BASE}/tokens/{appeal.number}.xml"))
     assert root.findtext("request/service_request_id") == appeal.number
     assert client.get(f"{BASE}/tokens/2026-999999.json").status_code == 404
+
+
+def test_service_request_updates(client, world, appeal):
+    data = client.get(f"{BASE}/servicerequestupdates.json").json()
+    (event,) = appeal.events.filter(kind="registered")
+    assert data == [
+        {
+            "update_id": str(event.pk),
+            "service_request_id": appeal.number,
+            "status": "open",
+            "updated_datetime": event.created_at.astimezone(ZoneInfo("Europe/Kyiv")).isoformat(
+                timespec="seconds"
+            ),
+            "description": in_site_language("registered"),
+            "media_url": None,
+        }
+    ]
+    root = xml_of(client.get(f"{BASE}/servicerequestupdates.xml"))
+    assert root.tag == "service_request_updates"
+    (update,) = root.findall("request_update")
+    assert update.findtext("service_request_id") == appeal.number
+    assert update.findtext("status") == "open"
+    later = (now() + timedelta(hours=1)).isoformat()
+    assert client.get(f"{BASE}/servicerequestupdates.json", {"start_date": later}).json() == []

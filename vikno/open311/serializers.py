@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 from vikno.appeals.choices import OPEN_STATUSES
-from vikno.appeals.models import Appeal
+from vikno.appeals.models import Appeal, AppealEvent
 from vikno.reference.models import Category
 
 CONTENT_TYPES = {"json": "application/json", "xml": "text/xml; charset=utf-8"}
@@ -57,6 +57,19 @@ def request_doc(appeal: Appeal) -> dict[str, Any]:
         "zipcode": None,
         "lat": float(appeal.latitude) if appeal.latitude is not None else None,
         "long": float(appeal.longitude) if appeal.longitude is not None else None,
+        "media_url": None,
+    }
+
+
+def update_doc(event: AppealEvent) -> dict[str, Any]:
+    """A public step of an appeal (mySociety's servicerequestupdates): no names, no comments."""
+    status = event.to_status or event.appeal.status
+    return {
+        "update_id": str(event.pk),
+        "service_request_id": event.appeal.number,
+        "status": "open" if status in OPEN_STATUSES else "closed",
+        "updated_datetime": iso(event.created_at),
+        "description": str(event.get_kind_display()),
         "media_url": None,
     }
 

@@ -16,12 +16,19 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from vikno.accounts.models import ApiKeyScope
 from vikno.accounts.services import apikey_authenticate
-from vikno.appeals.choices import OPEN_STATUSES, Channel, Kind
-from vikno.appeals.models import Appeal
+from vikno.appeals.choices import OPEN_STATUSES, PUBLIC_EVENT_KINDS, Channel, Kind
+from vikno.appeals.models import Appeal, AppealEvent
 from vikno.appeals.services import ApplicantData, appeal_register
 from vikno.core.clock import now
 from vikno.core.errors import Forbidden, ServiceError, ValidationFailed
-from vikno.open311.serializers import iso, render, render_error, request_doc, service_doc
+from vikno.open311.serializers import (
+    iso,
+    render,
+    render_error,
+    request_doc,
+    service_doc,
+    update_doc,
+)
 from vikno.reference.models import Category
 
 DEFAULT_WINDOW = timedelta(days=90)
@@ -229,3 +236,19 @@ def token(request: HttpRequest, fmt: str, token: str) -> HttpResponse:
         raise Open311Error(404, _("Unknown token: %s") % token)
     doc = {"service_request_id": token, "token": token}
     return render(fmt, [doc], root="service_requests", item="request")
+
+
+@require_GET
+@_open311
+def updates(request: HttpRequest, fmt: str) -> HttpResponse:
+    """mySociety's extension: the public steps of appeals as updates, oldest first."""
+    start, end = _date(request.GET, "start_date"), _date(request.GET, "end_date")
+    if start is None and end is None:
+        start = now() - DEFAULT_WINDOW
+    qs = AppealEvent.objects.filter(kind__in=PUBLIC_EVENT_KINDS).select_related("appeal")
+    if start is not None:
+        qs = qs.filter(created_at__gte=start)
+    if end is not None:
+        qs = qs.filter(created_at__lte=end)
+    docs = [update_doc(e) for e in qs.order_by("created_at", "id")[:MAX_REQUESTS]]
+    return render(fmt, docs, root="service_request_updates", item="request_update")
