@@ -57,6 +57,20 @@ def _schema(name: str) -> Draft4Validator:
     )
 
 
+def swagger_valid(response, definition: str):
+    """Answers that the JSON schemas do not cover: the swagger's definitions."""
+    swagger = json.loads((SCHEMAS / "swagger.json").read_text())
+    schema = {
+        "definitions": swagger["definitions"],
+        "type": "array",
+        "minItems": 1,
+        "items": {"$ref": f"#/definitions/{definition}"},
+    }
+    data = response.json()
+    assert list(Draft4Validator(schema).iter_errors(data)) == []
+    return data
+
+
 def in_site_language(message: str) -> str:
     """What the endpoint answers: the site's language (the catalog may translate msgids)."""
     with translation.override(settings.LANGUAGE_CODE):
@@ -276,10 +290,15 @@ def test_post_registers_one_open311_appeal(client, world, key, fmt):
     assert appeal.applicant.email == "ivan@example.org"
     if fmt == "json":
         assert response["Content-Type"] == "application/json"
-        (doc,) = response.json()
-        assert doc["service_request_id"] == appeal.number
-        assert doc["account_id"] == "acc-7"
-        assert doc["service_notice"].startswith("Expected by ")
+        (doc,) = swagger_valid(response, "RequestResponse")
+        expected = in_site_language("Expected by %s") % appeal.due_at.astimezone(
+            ZoneInfo("Europe/Kyiv")
+        ).isoformat(timespec="seconds")
+        assert doc == {
+            "service_request_id": appeal.number,
+            "service_notice": expected,
+            "account_id": "acc-7",
+        }
     else:
         root = xml_of(response)
         assert root.tag == "service_requests"
@@ -305,6 +324,8 @@ def test_post_with_address_only_and_media_url(client, world, key):
         ({"service_code": ""}, 400, "service_code is required."),
         ({"lat": None, "long": None}, 400, "Give lat and long, address_string or address_id."),
         ({"lat": "north"}, 400, ("%s must be a number.", "lat")),
+        ({"lat": "NaN"}, 400, ("%s must be a number.", "lat")),
+        ({"long": "181"}, 400, ("%(name)s must be between -%(limit)s and %(limit)s.", None)),
         ({"description": ""}, 400, "The appeal was not registered: check the marked fields."),
         ({"service_code": "water"}, 404, ("Unknown service_code: %s", "water")),
         ({"jurisdiction_id": "kyiv"}, 404, ("Unknown jurisdiction_id: %s", "kyiv")),
@@ -316,7 +337,9 @@ def test_post_with_address_only_and_media_url(client, world, key):
 def test_post_refusals_register_nothing(client, world, key, overrides, status, message, fmt):
     response = _post(client, fmt, **post_body(key, **overrides))
     assert response.status_code == status
-    if isinstance(message, tuple):
+    if isinstance(message, tuple) and message[1] is None:
+        message = in_site_language(message[0]) % {"name": "long", "limit": 180}
+    elif isinstance(message, tuple):
         message = in_site_language(message[0]) % message[1]
     else:
         message = in_site_language(message)
@@ -347,7 +370,7 @@ def test_post_needs_no_csrf_token(world, key):
 
 
 def test_token_answers_the_request_id(client, world, appeal):
-    data = client.get(f"{BASE}/tokens/{appeal.number}.json").json()
+    data = swagger_valid(client.get(f"{BASE}/tokens/{appeal.number}.json"), "TokenResponse")
     assert data == [{"service_request_id": appeal.number, "token": appeal.number}]
     root = xml_of(client.get(f"{BASE}/tokens/{appeal.number}.xml"))
     assert root.findtext("request/service_request_id") == appeal.number
@@ -376,3 +399,18 @@ def test_service_request_updates(client, world, appeal):
     assert update.findtext("status") == "open"
     later = (now() + timedelta(hours=1)).isoformat()
     assert client.get(f"{BASE}/servicerequestupdates.json", {"start_date": later}).json() == []
+
+
+def test_post_without_account_id_answers_without_it(client, world, key):
+    response = _post(client, **post_body(key, account_id=None))
+    (doc,) = swagger_valid(response, "RequestResponse")
+    assert set(doc) == {"service_request_id", "service_notice"}
+    assert doc["service_request_id"] == Appeal.objects.get().number
+
+
+def test_updates_queries_are_bounded(client, world, django_assert_max_num_queries):
+    operator = world["users"]["operator"]
+    for _ in range(5):
+        register_appeal(actor=operator, category=world["pothole"])
+    with django_assert_max_num_queries(2):
+        assert len(client.get(f"{BASE}/servicerequestupdates.json").json()) == 5

@@ -123,11 +123,20 @@ def service_definition(request: HttpRequest, fmt: str, code: str) -> HttpRespons
     return render(fmt, doc, root="service_definition", item=None)
 
 
-def _decimal(value: str, name: str) -> Decimal:
+def _decimal(value: str, name: str, limit: int) -> Decimal:
     try:
-        return Decimal(value)
+        number = Decimal(value)
     except InvalidOperation:
-        raise Open311Error(400, _("%s must be a number.") % name) from None
+        number = Decimal("NaN")
+    if not number.is_finite():
+        raise Open311Error(400, _("%s must be a number.") % name)
+    if abs(number) > limit:
+        raise Open311Error(
+            400,
+            _("%(name)s must be between -%(limit)s and %(limit)s.")
+            % {"name": name, "limit": limit},
+        )
+    return number.quantize(Decimal("0.000001"))
 
 
 def _date(params, name: str) -> datetime | None:
@@ -208,14 +217,16 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
         text=text,
         address=address[:300],
         applicant=applicant,
-        latitude=_decimal(lat, "lat") if lat else None,
-        longitude=_decimal(lon, "long") if lon else None,
+        latitude=_decimal(lat, "lat", 90) if lat else None,
+        longitude=_decimal(lon, "long", 180) if lon else None,
     )
     doc = {
         "service_request_id": appeal.number,
         "service_notice": _("Expected by %s") % iso(appeal.due_at),
-        "account_id": params.get("account_id", "").strip() or None,
     }
+    account_id = params.get("account_id", "").strip()
+    if account_id:  # echoed back when given (the swagger's account_id is a string)
+        doc["account_id"] = account_id
     return render(fmt, [doc], root="service_requests", item="request")
 
 
