@@ -210,7 +210,7 @@ def test_request_detail_has_no_personal_data(client, world, appeal):
 
 def test_request_list_filters(client, world, appeal):
     operator = world["users"]["operator"]
-    other = register_appeal(actor=operator, category=world["pothole"])
+    other = register_appeal(actor=operator, category=world["pothole"], kind=Kind.SERVICE_REQUEST)
     Appeal.objects.filter(pk=other.pk).update(status=Status.CLOSED, closed_at=now())
 
     def numbers(**params):
@@ -241,7 +241,7 @@ def test_request_list_default_window_is_90_days(client, world, appeal):
 def test_request_list_queries_are_bounded(client, world, django_assert_max_num_queries):
     operator = world["users"]["operator"]
     for _ in range(5):
-        register_appeal(actor=operator, category=world["pothole"])
+        register_appeal(actor=operator, category=world["pothole"], kind=Kind.SERVICE_REQUEST)
     with django_assert_max_num_queries(2):
         assert len(client.get(f"{BASE}/requests.json").json()) == 5
 
@@ -411,6 +411,16 @@ def test_post_without_account_id_answers_without_it(client, world, key):
 def test_updates_queries_are_bounded(client, world, django_assert_max_num_queries):
     operator = world["users"]["operator"]
     for _ in range(5):
-        register_appeal(actor=operator, category=world["pothole"])
+        register_appeal(actor=operator, category=world["pothole"], kind=Kind.SERVICE_REQUEST)
     with django_assert_max_num_queries(2):
         assert len(client.get(f"{BASE}/servicerequestupdates.json").json()) == 5
+
+
+def test_only_city_service_requests_are_public(client, world, appeal):
+    """A complaint is the applicant's own correspondence: never listed, shown or updated."""
+    complaint = register_appeal(actor=world["users"]["operator"], category=world["pothole"])
+    numbers = [r["service_request_id"] for r in client.get(f"{BASE}/requests.json").json()]
+    assert numbers == [appeal.number]
+    assert client.get(f"{BASE}/requests/{complaint.number}.json").status_code == 404
+    updates = client.get(f"{BASE}/servicerequestupdates.json").json()
+    assert {u["service_request_id"] for u in updates} == {appeal.number}

@@ -84,7 +84,10 @@ def _service(code: str) -> Category:
 
 
 def _appeals():
-    return Appeal.objects.select_related("category", "executor")
+    # Open311 reads are public (no key). Only city-service requests — a pothole, no water —
+    # are public matters; proposals, applications and complaints are a person's own
+    # correspondence with the city and never leave Vikno this way.
+    return Appeal.objects.filter(kind=Kind.SERVICE_REQUEST).select_related("category", "executor")
 
 
 @require_GET
@@ -256,7 +259,9 @@ def updates(request: HttpRequest, fmt: str) -> HttpResponse:
     start, end = _date(request.GET, "start_date"), _date(request.GET, "end_date")
     if start is None and end is None:
         start = now() - DEFAULT_WINDOW
-    qs = AppealEvent.objects.filter(kind__in=PUBLIC_EVENT_KINDS).select_related("appeal")
+    qs = AppealEvent.objects.filter(
+        kind__in=PUBLIC_EVENT_KINDS, appeal__kind=Kind.SERVICE_REQUEST
+    ).select_related("appeal")
     if start is not None:
         qs = qs.filter(created_at__gte=start)
     if end is not None:
