@@ -9,7 +9,7 @@ import secrets
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -33,9 +33,18 @@ from vikno.appeals.choices import (
     ReplyChannel,
     Status,
 )
-from vikno.appeals.models import Appeal, AppealEvent, Applicant, Assignment, Attachment
+from vikno.appeals.models import (
+    Appeal,
+    AppealEvent,
+    AppealNote,
+    Applicant,
+    Assignment,
+    Attachment,
+    ExtensionRequest,
+    ExtensionRequestState,
+)
 from vikno.appeals.numbering import number_allocate
-from vikno.appeals.permissions import require, role_of
+from vikno.appeals.permissions import can_see_appeal, require, role_of
 from vikno.appeals.transitions import (
     ACTION_STATUSES,
     ASSIGNMENT_ACTION_STATES,
@@ -48,7 +57,7 @@ from vikno.core.errors import Forbidden, InvalidTransition, ValidationFailed
 from vikno.core.text import address_key, fold, normalize_phone
 from vikno.notifications.services import notify, operators, organization_heads
 from vikno.reference.models import Category, Organization, Territory
-from vikno.reference.selectors import route_for
+from vikno.reference.selectors import route_for, subtree_ids
 
 Actor = User | None
 
@@ -818,6 +827,20 @@ def appeal_verify(*, actor: Actor, appeal: Appeal, confirmed: bool, note: str = 
 # --- deadlines, rejection, duplicates, re-opening ---------------------------------------
 
 
+def _check_extension_due(appeal: Appeal, due: datetime) -> None:
+    """The same refusals, with the same codes, as appeal_extend gives for this term."""
+    limit = extension_limit(appeal.received_at)
+    if due > limit:
+        msg = _("The term cannot exceed %(days)d days from receipt (until %(limit)s).") % {
+            "days": Terms.current().max_days,
+            "limit": f"{local_date(limit):%d.%m.%Y}",
+        }
+        raise ValidationFailed(msg, code="term_exceeds_limit", fields={"due_at": [msg]})
+    if due <= appeal.due_at or due <= now():
+        msg = _("The new term must be later than the current one and still ahead.")
+        raise ValidationFailed(msg, fields={"due_at": [msg]})
+
+
 def appeal_extend(*, actor: Actor, appeal: Appeal, due: datetime, reason: str) -> Appeal:
     """The head extends the term (art. 20): with a reason, never past 45 days from receipt."""
     require(actor, "extend")
@@ -827,16 +850,7 @@ def appeal_extend(*, actor: Actor, appeal: Appeal, due: datetime, reason: str) -
     with transaction.atomic():
         appeal = _locked(appeal)
         _require_status(appeal, "extend", _("extend"))
-        limit = extension_limit(appeal.received_at)
-        if due > limit:
-            msg = _("The term cannot exceed %(days)d days from receipt (until %(limit)s).") % {
-                "days": Terms.current().max_days,
-                "limit": f"{local_date(limit):%d.%m.%Y}",
-            }
-            raise ValidationFailed(msg, code="term_exceeds_limit", fields={"due_at": [msg]})
-        if due <= appeal.due_at or due <= now():
-            msg = _("The new term must be later than the current one and still ahead.")
-            raise ValidationFailed(msg, fields={"due_at": [msg]})
+        _check_extension_due(appeal, due)
         old = appeal.due_at
         appeal.assignments.filter(state__in=list(ACTIVE_ASSIGNMENT_STATES), due_at=old).update(
             due_at=due
@@ -969,11 +983,6 @@ def appeal_reopen(*, actor: Actor, appeal: Appeal, reason: str) -> Appeal:
 
 
 # --- resolutions and notes ------------------------------------------------------------
-# (imports kept with this block so parallel additions elsewhere in the file do not clash)
-
-from vikno.appeals.models import AppealNote  # noqa: E402
-from vikno.appeals.permissions import can_see_appeal  # noqa: E402
-from vikno.reference.selectors import subtree_ids  # noqa: E402
 
 
 def appeal_note_add(*, actor: Actor, appeal: Appeal, text: str) -> AppealNote:
@@ -1152,25 +1161,7 @@ def assignment_delegate(
 
 # --- extension requests ---------------------------------------------------------------
 # An executor asks for a longer term; a head approves (through appeal_extend, the one path
-# that extends) or refuses with a note. Imports here keep this block apart from the rest.
-
-from datetime import UTC  # noqa: E402
-
-from vikno.appeals.models import ExtensionRequest, ExtensionRequestState  # noqa: E402
-
-
-def _check_extension_due(appeal: Appeal, due: datetime) -> None:
-    """The same refusals, with the same codes, as appeal_extend gives for this term."""
-    limit = extension_limit(appeal.received_at)
-    if due > limit:
-        msg = _("The term cannot exceed %(days)d days from receipt (until %(limit)s).") % {
-            "days": Terms.current().max_days,
-            "limit": f"{local_date(limit):%d.%m.%Y}",
-        }
-        raise ValidationFailed(msg, code="term_exceeds_limit", fields={"due_at": [msg]})
-    if due <= appeal.due_at or due <= now():
-        msg = _("The new term must be later than the current one and still ahead.")
-        raise ValidationFailed(msg, fields={"due_at": [msg]})
+# that extends) or refuses with a note.
 
 
 def extension_request(
