@@ -98,37 +98,31 @@ def appeal_by_tracking_token(token: str) -> Appeal | None:
     )
 
 
-def duplicate_candidates(appeal: Appeal, limit: int = 20) -> QuerySet[Appeal]:
-    """Open appeals on the same address and category: offered to the operator to merge."""
-    if not appeal.address_key:
+def _open_parents_at(*, category_id: int | None, key: str) -> QuerySet[Appeal]:
+    """Open appeals with this address key and category that are not merged elsewhere."""
+    if category_id is None or not key:
         return Appeal.objects.none()
     return (
         Appeal.objects.open()
-        .filter(address_key=appeal.address_key, category_id=appeal.category_id, parent__isnull=True)
-        .exclude(pk=appeal.pk)
-        .exclude(status=Status.MERGED)
+        .filter(address_key=key, category_id=category_id, parent__isnull=True)
         .select_related("category")
-        .order_by("received_at", "id")[:limit]
+        .order_by("received_at", "id")
     )
+
+
+def duplicate_candidates(appeal: Appeal, limit: int = 20) -> QuerySet[Appeal]:
+    """Open appeals on the same address and category: offered to the operator to merge."""
+    same_place = _open_parents_at(category_id=appeal.category_id, key=appeal.address_key)
+    return same_place.exclude(pk=appeal.pk)[:limit]
 
 
 def duplicate_candidates_for(
     *, category: Category | None, address: str, limit: int = 20
 ) -> QuerySet[Appeal]:
-    """Open appeals on this address and category, before a new one is registered.
-
-    The same rule as `duplicate_candidates`, for an appeal that does not exist yet (the
-    operator is still on the phone): only parents, never an appeal merged elsewhere.
-    """
-    key = address_key(address or "")
-    if category is None or not key:
-        return Appeal.objects.none()
-    return (
-        Appeal.objects.open()
-        .filter(address_key=key, category_id=category.pk, parent__isnull=True)
-        .select_related("category")
-        .order_by("received_at", "id")[:limit]
-    )
+    """The same rule as `duplicate_candidates`, for an appeal that does not exist yet (the
+    operator is still on the phone)."""
+    category_id = category.pk if category is not None else None
+    return _open_parents_at(category_id=category_id, key=address_key(address or ""))[:limit]
 
 
 def appeals_of_phone(phone: str, *, open_only: bool, limit: int = 20) -> QuerySet[Appeal]:

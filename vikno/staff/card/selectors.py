@@ -7,6 +7,7 @@ from datetime import datetime
 from vikno.appeals.choices import ACTIVE_ASSIGNMENT_STATES
 from vikno.appeals.models import Appeal, AppealEvent, AppealNote, Assignment, Attachment
 from vikno.appeals.permissions import visible_appeals
+from vikno.appeals.selectors import appeal_history
 from vikno.reference.models import Category
 
 
@@ -69,7 +70,7 @@ def card_data(appeal: Appeal) -> CardData:
         key=lambda a: (a.due_at, a.pk),
     )
     return CardData(
-        events=list(appeal.events.order_by("created_at", "id")),
+        events=list(appeal_history(appeal)),
         assignments=assignments,
         attachments=list(appeal.attachments.order_by("created_at", "id")),
         notes=list(appeal.notes.select_related("author").order_by("created_at", "id")),
