@@ -1,0 +1,1 @@
+"""Vikno's benchmark harness: `python -m bench` (see bench/README.md)."""
