@@ -100,3 +100,24 @@ def make_context(
     )
     ctx.env = env
     return ctx
+
+
+def mint_credentials(var_dir: Path) -> dict[str, str]:
+    """Inside Django, on the bench database: fresh sessions of the bench operator and
+    executor (as a sign-in makes them) and the API key the generator made."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from vikno.accounts.models import User
+
+    sessions = {}
+    for name, username in (("operator", OPERATOR_USERNAME), ("executor", EXECUTOR_USERNAME)):
+        user = User.objects.get(username=username)
+        store = SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = "vikno.accounts.backends.ViknoBackend"
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.create()
+        sessions[f"{name}_session"] = store.session_key or ""
+    generated = json.loads((var_dir / "generated.json").read_text(encoding="utf-8"))
+    return {**sessions, "api_key": generated["api_key"]}
