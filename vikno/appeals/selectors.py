@@ -269,3 +269,34 @@ def appeal_pending_extensions(appeal: Appeal) -> QuerySet[ExtensionRequest]:
         .select_related("assignment__organization", "requested_by")
         .order_by("requested_at", "id")
     )
+
+
+# --- statistics ---------------------------------------------------------------------------
+
+from datetime import date, timedelta  # noqa: E402
+
+from vikno.core.clock import start_of_local_day  # noqa: E402
+
+COUNT_DIMENSIONS = {
+    "category": "category_id",
+    "executor": "executor_id",
+    "territory": "territory_id",
+}
+
+
+def appeal_counts(*, date_from: date, date_to: date, by: str) -> list[tuple[int | None, int]]:
+    """How many appeals were received from `date_from` to `date_to` (local dates, both
+    included) per category, executing organization or territory (`by`): one GROUP BY,
+    as (id or None, count), the most frequent first."""
+    column = COUNT_DIMENSIONS[by]
+    rows = (
+        Appeal.objects.filter(
+            received_at__gte=start_of_local_day(date_from),
+            received_at__lt=start_of_local_day(date_to + timedelta(days=1)),
+        )
+        .order_by()
+        .values(column)
+        .annotate(count=Count("pk"))
+        .values_list(column, "count")
+    )
+    return sorted(rows, key=lambda row: (-row[1], row[0] is None, row[0] or 0))
