@@ -119,6 +119,9 @@ class Appeal(models.Model):
         _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
     )
     text = models.TextField(_("essence of the appeal"))
+    # Stems of the text and address (vikno.appeals.search.document_for), indexed by the
+    # database itself: FTS5 on SQLite, GIN on PostgreSQL (migration 0004).
+    search_document = models.TextField(blank=True, default="", editable=False)
     priority = models.PositiveSmallIntegerField(
         _("priority"), choices=Priority.choices, default=Priority.NORMAL
     )

@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 
 from vikno.appeals.choices import OPEN_STATUSES, PUBLIC_EVENT_KINDS, Status
 from vikno.appeals.models import Appeal, AppealEvent
+from vikno.appeals.search import text_condition
 from vikno.core.clock import now
 from vikno.core.deadlines import due_soon_threshold
 from vikno.core.text import address_key, normalize_phone
@@ -60,20 +61,7 @@ def appeal_list(filters: AppealFilter) -> QuerySet[Appeal]:
     if filters.received_to:
         qs = qs.filter(received_at__lt=filters.received_to)
     if filters.text:
-        term = filters.text.strip()
-        match = Q(number__iexact=term) | Q(address__icontains=term)
-        # SQLite folds case for ASCII only, so "соборна" would not find "Соборна" there:
-        # addresses are also matched on their folded key, and the text in the two spellings
-        # people type (as is, all lower, capitalized). PostgreSQL needs none of this.
-        for variant in dict.fromkeys([term, term.lower(), term.capitalize()]):
-            match |= Q(text__icontains=variant)
-        key = address_key(term)
-        if key:
-            match |= Q(address_key__contains=key)
-        phone = normalize_phone(term)
-        if len(phone) >= 10:
-            match |= Q(applicant__phone=phone)
-        qs = qs.filter(match)
+        qs = qs.filter(text_condition(filters.text))
     return qs.order_by("-received_at", "-id")
 
 

@@ -45,6 +45,7 @@ from vikno.appeals.models import (
 )
 from vikno.appeals.numbering import number_allocate
 from vikno.appeals.permissions import can_see_appeal, require, role_of
+from vikno.appeals.search import document_for
 from vikno.appeals.transitions import (
     ACTION_STATUSES,
     ASSIGNMENT_ACTION_STATES,
@@ -320,6 +321,7 @@ def appeal_register(
             latitude=latitude,
             longitude=longitude,
             text=text.strip(),
+            search_document=document_for(text=text, address=address),
             priority=priority,
             term=term,
             received_at=received,
@@ -430,6 +432,7 @@ def _apply_preprocessing(appeal: Appeal, changes: Preprocessing) -> None:
     if changes.address is not None:
         appeal.address = changes.address.strip()
         appeal.address_key = address_key(appeal.address)
+        appeal.search_document = document_for(text=appeal.text, address=appeal.address)
     term = changes.term or _term_for(appeal.kind, appeal.category)
     if term not in Term.values or (
         term == Term.SERVICE_LEVEL and not appeal.category.service_level_hours

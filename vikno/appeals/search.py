@@ -1,0 +1,175 @@
+"""Full-text search over appeals: Ukrainian word forms, kept fast by the database's index.
+
+Each appeal keeps `search_document`: the stems of the words of its text and address, one
+space between them ("прорвало трубу опалення" -> "прорв труб опаленн"). The database
+indexes that column itself (SQLite: the FTS5 table `appeals_appeal_fts` kept by triggers;
+PostgreSQL: a GIN index on `to_tsvector('simple', search_document)`), so rows written by
+bulk loaders or raw SQL are indexed too. A query is stemmed the same way and every word of
+it must be present (AND), in any form: "трубу" finds "труба", "трубою", "труби".
+
+The stemmer is a light one of our own (no maintained Ukrainian stemmer on PyPI fits): it
+strips one inflectional ending of a noun, adjective or verb (and the reflexive -ся/-сь),
+keeping at least two letters. It does not know alternations ("будинок"/"будинку" stay
+apart) nor prefixes: it is for finding, not for linguistics.
+"""
+
+import re
+import unicodedata
+
+from django.db import connection
+from django.db.models import BooleanField, Q, QuerySet
+from django.db.models.expressions import RawSQL
+
+from vikno.core.text import fold, normalize_phone
+
+FTS_TABLE = "appeals_appeal_fts"
+
+# Inflectional endings, longest first (a longer ending wins over its tail).
+_ENDINGS = sorted(
+    set(
+        " ".join(
+            (
+                # adjectives and participles
+                "ого ому ього ьому ими іми ій ий ої ою ім им их іх ая яя ую юю ів їв "
+                # nouns
+                "ами ями ах ях ові еві єві ом ем єм ею єю ей ям ам а я у ю о е є и і ї ь й "
+                # verbs: present tense, the past in -ав/-ало ("прорвало", "прорвав"); not the
+                # infinitive nor -ла/-ли, which would cut nouns ("робота", "світла", "канали")
+                "ать ять уть ють ить іть їть ало ав ив ємо емо имо імо ете єте ите іте ає яє ує "
+                "ює еш єш иш іш ймо йте ено",
+            )
+        ).split()
+    ),
+    key=len,
+    reverse=True,
+)
+_REFLEXIVE = ("ся", "сь")
+_MIN_STEM = 2
+
+# Words of addresses written in several ways: one token each, or none.
+_STEM_ALIASES = {
+    "вулиц": "вул",
+    "проспект": "просп",
+    "пр": "просп",
+    "провулк": "пров",
+    "провулок": "пров",
+    "бульвар": "бул",
+    "бульв": "бул",
+    "площ": "пл",
+    "будинк": "",
+    "будинок": "",
+    "буд": "",
+    "б": "",
+    "м": "",
+}
+
+_WORD = re.compile(r"[^\W_]+")
+_PHONE_LIKE = re.compile(r"[\d\s()+\-.]+")
+
+
+def words(value: str) -> list[str]:
+    """The words of a text, folded (case, apostrophes: "Мʼясо" -> "мясо"), in order."""
+    normalized = unicodedata.normalize("NFC", value or "")
+    return _WORD.findall(fold(normalized).replace("'", ""))
+
+
+def stem(word: str) -> str:
+    """The stem of one folded word: at most one ending (after -ся/-сь) stripped, two letters
+    kept. Digits and words of other alphabets stay as they are."""
+    if not word.isalpha() or len(word) <= _MIN_STEM:
+        return word
+    base = word
+    for ending in _REFLEXIVE:
+        if base.endswith(ending) and len(base) - len(ending) > _MIN_STEM:
+            base = base[: -len(ending)]
+            break
+    for ending in _ENDINGS:
+        if base.endswith(ending) and len(base) - len(ending) >= _MIN_STEM:
+            return base[: -len(ending)]
+    return base
+
+
+def terms(value: str) -> list[str]:
+    """The index terms of a text: stems, address words unified, repeats dropped."""
+    result: dict[str, None] = {}
+    for word in words(value):
+        term = stem(word)
+        term = _STEM_ALIASES.get(term, term)
+        if term:
+            result[term] = None
+    return list(result)
+
+
+def document_for(*, text: str, address: str) -> str:
+    """What `Appeal.search_document` holds for this text and address (pure, no database)."""
+    return " ".join(terms(f"{text or ''} {address or ''}"))
+
+
+def _fts_query(query_terms: list[str]) -> str:
+    # Every term quoted: FTS5 syntax in what people type ("NEAR", "*", ":", "-") is text.
+    return " AND ".join('"' + term.replace('"', '""') + '"' for term in query_terms)
+
+
+def matching(qs: QuerySet, query: str) -> QuerySet:
+    """`qs` narrowed to appeals whose text or address holds every word of `query`."""
+    query_terms = terms(query)
+    if not query_terms:
+        return qs.none()
+    return qs.filter(match_condition(query_terms))
+
+
+def text_condition(query: str) -> Q:
+    """What the staff text filter finds: an appeal number (exactly), a caller's phone (any
+    spelling), or appeals whose text or address holds every word of the query in any form.
+
+    Each alternative is a lookup on its own index (unique number, applicant phone, the
+    full-text index), so none of them scans the table.
+    """
+    from vikno.appeals.models import Applicant
+
+    term = (query or "").strip()
+    condition = Q(number=term)
+    phone = normalize_phone(term)
+    if len(phone) >= 10 and _PHONE_LIKE.fullmatch(term):
+        condition |= Q(applicant_id__in=Applicant.objects.filter(phone=phone).values("pk"))
+    query_terms = terms(term)
+    if query_terms:
+        condition |= match_condition(query_terms)
+    return condition
+
+
+def match_condition(query_terms: list[str]) -> Q:
+    """The condition "every term is in the document", on this database's index."""
+    if connection.vendor == "postgresql":
+        expression = RawSQL(
+            'to_tsvector(\'simple\'::regconfig, "appeals_appeal"."search_document")'
+            " @@ plainto_tsquery('simple'::regconfig, %s)",
+            (" ".join(query_terms),),
+            output_field=BooleanField(),
+        )
+        return Q(expression)
+    if connection.vendor == "sqlite":
+        # The MATCH string is a bound parameter; only our own table name is formatted in.
+        ids = RawSQL(  # noqa: S611
+            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",  # noqa: S608
+            (_fts_query(query_terms),),
+        )
+        return Q(pk__in=ids)
+    # Another database without an index: correct, not fast.
+    condition = Q()
+    for term in query_terms:
+        condition &= Q(search_document__regex=rf"(^| ){re.escape(term)}( |$)")
+    return condition
+
+
+def rebuild_index() -> None:
+    """Rebuild the full-text index from `search_document` of every appeal.
+
+    Needed only after rows were written with the index triggers disabled or dropped (a bulk
+    loader that drops `appeals_appeal_fts_*` triggers for speed must call this once at the
+    end). On PostgreSQL the index is a plain GIN index the database always keeps: nothing to
+    do.
+    """
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")  # noqa: S608
