@@ -587,8 +587,10 @@ def generate(*, size: int, seed: int = 20260601, open_share: float = 0.4) -> dic
                 org_id = variant.executor_id
                 executor_user = executors.get(org_id)
                 executor_label = labels.get(executor_user, "")
-                assigned = min(last + uniform(60, 6 * HOUR), due - 60, now_s - 60)
-                assigned = max(assigned, last + 1)
+                # Every step inside the appeal's life: before its closing (or now) and
+                # the forwarding before its term.
+                end = closed_at if closed_at is not None else now_s
+                assigned = last + (min(end, due) - last) * uniform(0.02, 0.2)
                 assignment_id += 1
                 events.append(
                     (
@@ -616,10 +618,8 @@ def generate(*, size: int, seed: int = 20260601, open_share: float = 0.4) -> dic
                         steps.append(("work_started", "accepted", "in_work"))
                     if assignment_state == "executed":
                         steps.append(("executed", "in_work", "executed"))
-                limit = (closed_at or now_s) - 20
                 for kind_, from_, to_ in steps:
-                    t = min(t + uniform(60, 12 * HOUR), limit)
-                    t = max(t, assigned + 1)
+                    t += (end - t) * uniform(0.05, 0.4)
                     if kind_ == "accepted":
                         accepted_at = t
                     elif kind_ == "executed":

@@ -151,8 +151,8 @@ def engine_block(record: dict) -> str:
         f"Django {machine.get('django', '?')}, SQLite {machine.get('sqlite', '?')}",
         "- Engine: " + ", ".join(f"{key} = {value}" for key, value in settings.items()),
         f"- Data: {generated.get('size', record['size']):,} appeals "
-        f"({generated.get('open', '?'):,} open, {generated.get('overdue', '?'):,} overdue, "
-        f"{generated.get('due_soon', '?'):,} due within 72 h at generation), "
+        f"({generated.get('open', 0):,} open, {generated.get('overdue', 0):,} overdue, "
+        f"{generated.get('due_soon', 0):,} due within 72 h at generation), "
         f"{made.get('events', 0):,} history events, {made.get('assignments', 0):,} "
         f"assignments, {generated.get('applicants', 0):,} applicants, "
         f"{made.get('ratings', 0):,} ratings; generated in "
