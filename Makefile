@@ -2,7 +2,7 @@
 # The work is done by the scripts in bin/ (they also run without make).
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format lock setup setup-dev clean
+.PHONY: help run test lint format lock setup setup-dev clean bench
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -21,6 +21,11 @@ lint: setup-dev  ## ruff check, ruff format --check, mypy on the files in [tool.
 format: setup-dev  ## ruff format + the safe ruff fixes
 	.venv/bin/ruff format .
 	.venv/bin/ruff check --fix .
+
+BENCH_SIZE ?= 20000
+bench: setup-dev  ## benchmarks on SQLite and PostgreSQL into bench/RESULTS.md; BENCH_SIZE=1000000
+	.venv/bin/python -m bench --engine sqlite --size $(BENCH_SIZE)
+	bin/with-postgres .venv/bin/python -m bench --engine postgresql --size $(BENCH_SIZE)
 
 lock:  ## re-pin requirements*.txt from the == pins in pyproject.toml (clean venvs)
 	@bin/lock
