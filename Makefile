@@ -24,7 +24,7 @@ format: setup-dev  ## ruff format + the safe ruff fixes
 
 BENCH_SIZE ?= 20000
 bench: setup-dev  ## benchmarks on SQLite and PostgreSQL into bench/RESULTS.md; BENCH_SIZE=1000000
-	.venv/bin/python -m bench --engine sqlite --size $(BENCH_SIZE)
+	-.venv/bin/python -m bench --engine sqlite --size $(BENCH_SIZE)
 	bin/with-postgres .venv/bin/python -m bench --engine postgresql --size $(BENCH_SIZE)
 
 lock:  ## re-pin requirements*.txt from the == pins in pyproject.toml (clean venvs)
