@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "vikno.demo",
     "huey.contrib.djhuey",
     "vikno.sweeps",
+    "vikno.exchange",
     # After Vikno's apps, so that vikno/staff/templates/{account,mfa}/ override allauth's.
     "allauth",
     "allauth.account",
@@ -290,3 +291,15 @@ SMS_FILE_DIR = VAR_DIR / "outbox-sms"
 # --- Open311 -------------------------------------------------------------------------
 # The jurisdiction_id of the GeoReport v2 endpoint at /open311/v2/ (docs/open311.md).
 OPEN311_JURISDICTION = os.environ.get("OPEN311_JURISDICTION", "vikno.demo")
+
+# --- Exchange with other contact centers ------------------------------------------------
+# Delivery of the outbox to peers (vikno.exchange, docs/exchange.md): a failed attempt
+# waits BASE * 2**(attempts-1) seconds, at most MAX; a peer that is down is retried until
+# it is back. TIMEOUT: seconds to connect and to read each answer.
+# The code peers know this center by (the X-Vikno-Peer header of what it sends).
+VIKNO_EXCHANGE_OWN_CODE = os.environ.get("VIKNO_EXCHANGE_OWN_CODE", "vikno")
+VIKNO_EXCHANGE = {
+    "BACKOFF_BASE_SECONDS": float(os.environ.get("VIKNO_EXCHANGE_BACKOFF_BASE_SECONDS", "2")),
+    "BACKOFF_MAX_SECONDS": float(os.environ.get("VIKNO_EXCHANGE_BACKOFF_MAX_SECONDS", "60")),
+    "TIMEOUT": float(os.environ.get("VIKNO_EXCHANGE_TIMEOUT", "10")),
+}

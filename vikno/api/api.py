@@ -16,6 +16,7 @@ from ninja import NinjaAPI, Swagger
 from vikno.api.auth import api_auth
 from vikno.api.errors import UnicodeJSONRenderer, error_response, install_error_handlers
 from vikno.appeals.api import router as appeals_router
+from vikno.exchange.api import router as exchange_router
 from vikno.feedback.api import router as feedback_router
 from vikno.reference.api import router as reference_router
 
@@ -89,3 +90,4 @@ install_error_handlers(api)
 api.add_router("/appeals", appeals_router, tags=["appeals"])
 api.add_router("/", reference_router, tags=["reference"])
 api.add_router("/indicators", feedback_router, tags=["indicators"])
+api.add_router("/exchange", exchange_router, tags=["exchange"])
