@@ -56,6 +56,7 @@ from vikno.core.clock import local_date, now
 from vikno.core.deadlines import Term, Terms, due_at, extension_limit, forward_out_limit
 from vikno.core.errors import Forbidden, InvalidTransition, ValidationFailed
 from vikno.core.text import address_key, fold, normalize_phone
+from vikno.exchange.outbox import event_recorded as exchange_event_recorded
 from vikno.notifications.services import notify, operators, organization_heads
 from vikno.reference.models import Category, Organization, Territory
 from vikno.reference.selectors import route_for, subtree_ids
@@ -109,7 +110,7 @@ def _event(
     data: dict[str, Any] | None = None,
     at: datetime | None = None,
 ) -> AppealEvent:
-    return AppealEvent.objects.create(
+    event = AppealEvent.objects.create(
         appeal=appeal,
         kind=kind,
         actor=actor,
@@ -120,6 +121,9 @@ def _event(
         comment=comment,
         data=data or {},
     )
+    # Peers hear of it in the same transaction (outbox rows; sent after commit).
+    exchange_event_recorded(event)
+    return event
 
 
 def _locked(appeal: Appeal) -> Appeal:
