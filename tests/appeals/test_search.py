@@ -9,7 +9,14 @@ from hypothesis import strategies as st
 
 from vikno.appeals import services
 from vikno.appeals.models import Appeal
-from vikno.appeals.search import document_for, matching, rebuild_index, stem, terms
+from vikno.appeals.search import (
+    document_for,
+    index_ensure,
+    matching,
+    rebuild_index,
+    stem,
+    terms,
+)
 from vikno.appeals.selectors import AppealFilter, appeal_list
 from vikno.appeals.services import Preprocessing
 from vikno.core.clock import travel
@@ -229,3 +236,20 @@ def test_the_index_belongs_to_the_database(db):
             )
             expected = ["appeal_search_document_gin"]
         assert [row[0] for row in cursor.fetchall()][: len(expected)] == expected
+
+
+def test_lost_sqlite_triggers_come_back_after_migrate(appeals):
+    """SQLite drops triggers with a remade table; post_migrate puts them back and re-indexes."""
+    water = appeals["water"]
+    if connection.vendor != "sqlite":
+        assert index_ensure() is False  # PostgreSQL's GIN index needs no triggers
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER appeals_appeal_fts_au")
+    Appeal.objects.filter(pk=water.pk).update(search_document="ліфт")
+    assert listed("ліфт") == []  # the index missed the change
+    assert index_ensure() is True
+    assert listed("ліфт") == [water.number]
+    Appeal.objects.filter(pk=water.pk).update(search_document="дах")
+    assert listed("дах") == [water.number]
+    assert index_ensure() is False  # nothing left to fix

@@ -162,6 +162,56 @@ def match_condition(query_terms: list[str]) -> Q:
     return condition
 
 
+# The triggers of migration 0004, by name. SQLite drops a table's triggers with the table,
+# and Django's SQLite schema editor remakes a table (create, copy, drop, rename) for many
+# field changes: after every migrate, `index_ensure` puts back what a later migration lost.
+_SQLITE_TRIGGERS = {
+    "appeals_appeal_fts_ai": (
+        "CREATE TRIGGER appeals_appeal_fts_ai AFTER INSERT ON appeals_appeal BEGIN"
+        " INSERT INTO appeals_appeal_fts(rowid, search_document)"
+        " VALUES (new.id, new.search_document); END"
+    ),
+    "appeals_appeal_fts_ad": (
+        "CREATE TRIGGER appeals_appeal_fts_ad AFTER DELETE ON appeals_appeal BEGIN"
+        " INSERT INTO appeals_appeal_fts(appeals_appeal_fts, rowid, search_document)"
+        " VALUES ('delete', old.id, old.search_document); END"
+    ),
+    "appeals_appeal_fts_au": (
+        "CREATE TRIGGER appeals_appeal_fts_au AFTER UPDATE OF search_document"
+        " ON appeals_appeal BEGIN"
+        " INSERT INTO appeals_appeal_fts(appeals_appeal_fts, rowid, search_document)"
+        " VALUES ('delete', old.id, old.search_document);"
+        " INSERT INTO appeals_appeal_fts(rowid, search_document)"
+        " VALUES (new.id, new.search_document); END"
+    ),
+}
+
+
+def index_ensure(*, using: str = "default", **kwargs: object) -> bool:
+    """Re-create lost FTS5 triggers (and re-index) on SQLite; True when something was fixed.
+
+    Connected to post_migrate. Does nothing before migration 0004 or on other databases.
+    """
+    from django.db import connections
+
+    conn = connections[using]
+    if conn.vendor != "sqlite":
+        return False
+    with conn.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger') AND name LIKE %s",
+            (f"{FTS_TABLE}%",),
+        )
+        present = {row[0] for row in cursor.fetchall()}
+        missing = [name for name in _SQLITE_TRIGGERS if name not in present]
+        if FTS_TABLE not in present or not missing:
+            return False
+        for name in missing:
+            cursor.execute(_SQLITE_TRIGGERS[name])
+        cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")  # noqa: S608
+    return True
+
+
 def rebuild_index() -> None:
     """Rebuild the full-text index from `search_document` of every appeal.
 
