@@ -244,3 +244,28 @@ def test_update_about_unknown_number_is_404(client, downstream):
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
     assert snapshot() == before
+
+
+def test_lost_race_is_answered_as_the_appeal_now_stands(client, upstream, monkeypatch):
+    # The other request of a race commits first: ours hits a unique constraint, its
+    # transaction is rolled back, and it is run once more (finding the other's link).
+    from django.db import IntegrityError
+
+    original = InboundKey.objects.create
+    calls = []
+
+    def lose_first(**kwargs):
+        calls.append(kwargs["key"])
+        if len(calls) == 1:
+            raise IntegrityError("UNIQUE constraint failed")
+        return original(**kwargs)
+
+    monkeypatch.setattr(InboundKey.objects, "create", lose_first)
+
+    response = signed_post(client, APPEALS, appeal_message())
+
+    assert response.status_code == 201
+    assert calls == ["key-1", "key-1"]
+    assert Appeal.objects.count() == 1
+    assert ExchangeLink.objects.count() == 1
+    assert response.json()["number"] == Appeal.objects.get().number

@@ -227,23 +227,27 @@ def _once(peer: Peer, key: str, path: str, handle: Callable[[], Answer]) -> Answ
     refusal = _("This message (Idempotency-Key) has already been accepted.")
     if InboundKey.objects.filter(peer=peer, key=key).exists():
         raise Replay(refusal)
-    try:
-        with transaction.atomic():
-            answer = handle()
-            InboundKey.objects.create(
-                peer=peer,
-                key=key,
-                path=path[:100],
-                status=answer.status,
-                response=answer.body,
-                created_at=now(),
-            )
-    except IntegrityError:
-        # The same key racing in twice: the unique constraint let the other one in, and
-        # this transaction (its change included) was rolled back.
-        if InboundKey.objects.filter(peer=peer, key=key).exists():
-            raise Replay(refusal) from None
-        raise
+    for attempt in range(2):
+        try:
+            with transaction.atomic():
+                answer = handle()
+                InboundKey.objects.create(
+                    peer=peer,
+                    key=key,
+                    path=path[:100],
+                    status=answer.status,
+                    response=answer.body,
+                    created_at=now(),
+                )
+            break
+        except IntegrityError:
+            # Two requests racing: the unique constraints let the other one in and this
+            # transaction (its change included) was rolled back. The same key is a
+            # replay; the same appeal under another key is answered as it now stands.
+            if InboundKey.objects.filter(peer=peer, key=key).exists():
+                raise Replay(refusal) from None
+            if attempt:
+                raise
     return answer
 
 
