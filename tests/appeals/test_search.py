@@ -7,7 +7,7 @@ from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vikno.appeals import services
+from vikno.appeals import search, services
 from vikno.appeals.models import Appeal
 from vikno.appeals.search import (
     document_for,
@@ -253,3 +253,19 @@ def test_lost_sqlite_triggers_come_back_after_migrate(appeals):
     Appeal.objects.filter(pk=water.pk).update(search_document="дах")
     assert listed("дах") == [water.number]
     assert index_ensure() is False  # nothing left to fix
+
+
+def test_common_words_find_the_same_on_the_index_walk(appeals, monkeypatch):
+    """SQLite walks the received-at index for a common word: the same appeals, same order."""
+    monkeypatch.setattr(search, "SQLITE_SCAN_ABOVE", 0)
+
+    def page(text: str) -> list[str]:
+        return numbers(appeal_list(AppealFilter(text=text))[:25])
+
+    heating, water, pipe = appeals["heating"], appeals["water"], appeals["pipe"]
+    assert page("трубу") == [pipe.number, heating.number]
+    assert page("прорвало трубу") == [heating.number]
+    assert page(water.number) == [water.number]
+    assert page("067 111 22 33") == [pipe.number, water.number, heating.number]
+    assert numbers(appeal_list(AppealFilter(text="трубу"))[1:2]) == [heating.number]
+    assert appeal_list(AppealFilter(text="труба")).count() == 2

@@ -118,6 +118,11 @@ def matching(qs: QuerySet, query: str) -> QuerySet:
     return qs.filter(match_condition(query_terms))
 
 
+# Above this many full-text hits, SQLite finds the newest page faster by walking the
+# received-at index and checking each row against the hits than by sorting all the hits.
+SQLITE_SCAN_ABOVE = 2000
+
+
 def text_condition(query: str) -> Q:
     """What the staff text filter finds: an appeal number (exactly), a caller's phone (any
     spelling), or appeals whose text or address holds every word of the query in any form.
@@ -128,14 +133,71 @@ def text_condition(query: str) -> Q:
     from vikno.appeals.models import Applicant
 
     term = (query or "").strip()
-    condition = Q(number=term)
     phone = normalize_phone(term)
-    if len(phone) >= 10 and _PHONE_LIKE.fullmatch(term):
-        condition |= Q(applicant_id__in=Applicant.objects.filter(phone=phone).values("pk"))
+    if not (len(phone) >= 10 and _PHONE_LIKE.fullmatch(term)):
+        phone = ""
     query_terms = terms(term)
+    if connection.vendor == "sqlite":
+        return _sqlite_condition(term, phone, query_terms)
+    condition = Q(number=term)
+    if phone:
+        condition |= Q(applicant_id__in=Applicant.objects.filter(phone=phone).values("pk"))
     if query_terms:
         condition |= match_condition(query_terms)
     return condition
+
+
+class _SqliteIdsIn(RawSQL):
+    """`id IN (the set)`, written `+id IN` for a page (ordered and sliced) of a big set.
+
+    The "+" keeps SQLite off the id lookups, so it walks the received-at index newest first
+    and stops after the page. A count (no order, no slice) keeps the lookups: visiting the
+    hits by id is cheaper than walking the whole index.
+    """
+
+    walk = False
+
+    def as_sql(self, compiler, connection):  # type: ignore[no-untyped-def]
+        sql, params = super().as_sql(compiler, connection)
+        query = compiler.query
+        if self.walk and query.order_by and query.high_mark is not None:
+            sql = "+" + sql
+        return sql, params
+
+
+def _sqlite_condition(number: str, phone: str, query_terms: list[str]) -> Q:
+    """One id set (number, phone, words) so that SQLite can choose the plan by its size.
+
+    Few hits: look the rows up by id and sort them. Many hits (a common word): a page
+    walks the received-at index instead (see `_SqliteIdsIn`).
+    """
+    parts = ["SELECT id FROM appeals_appeal WHERE number = %s"]
+    params: list[str] = [number]
+    if phone:
+        parts.append(
+            "SELECT id FROM appeals_appeal WHERE applicant_id IN"
+            " (SELECT id FROM appeals_applicant WHERE phone = %s)"
+        )
+        params.append(phone)
+    walk = False
+    if query_terms:
+        match = _fts_query(query_terms)
+        parts.append(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s")  # noqa: S608
+        params.append(match)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",  # noqa: S608
+                (match,),
+            )
+            walk = cursor.fetchone()[0] > SQLITE_SCAN_ABOVE
+    # Only our own table name is formatted in; every value is a bound parameter.
+    expression = _SqliteIdsIn(
+        f'"appeals_appeal"."id" IN ({" UNION ALL ".join(parts)})',
+        params,
+        output_field=BooleanField(),
+    )
+    expression.walk = walk
+    return Q(expression)
 
 
 def match_condition(query_terms: list[str]) -> Q:
