@@ -79,6 +79,12 @@ def test_add_list_remove(world):
     ]
     assert secret not in listed and "given-secret" not in listed
 
+    rotated, _err = _run("secret", "hromada", "--secret", "new-secret")
+    generated, _err = _run("secret", "ukc")
+    assert rotated == "new-secret\n"
+    assert Peer.objects.get(code="hromada").secret == "new-secret"
+    assert Peer.objects.get(code="ukc").secret == generated.strip() != secret
+
     assert _run("remove", "ukc")[0] == "Deactivated ukc\n"
     ukc.refresh_from_db()
     ukc.account.refresh_from_db()
@@ -130,6 +136,8 @@ def test_duplicate_code_and_unknown_remove_refused(world):
         _run("add", "ukc", "--name", "УКЦ", "--url", "https://ukc.example.gov.ua", "--upstream")
     with pytest.raises(CommandError, match=re.escape("There is no such peer.")):
         _run("remove", "nobody")
+    with pytest.raises(CommandError, match=re.escape("There is no such peer.")):
+        _run("secret", "nobody")
     assert Peer.objects.count() == 1
 
 

@@ -1,4 +1,4 @@
-"""Peers (editable, the secret never in lists), links and the outbox (read-only)."""
+"""Peers (editable, the secret never shown), links and the outbox (read-only)."""
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +22,9 @@ class PeerAdmin(admin.ModelAdmin):
     list_filter = ["is_active", "is_upstream", "is_downstream"]
     search_fields = ["code", "name"]
     list_select_related = ["organization"]
-    # New peers come with their service account: add them with `manage.py exchange_peer add`.
+    # New peers come with their service account: add them with `manage.py exchange_peer
+    # add`. The secret is never shown: rotate it with `manage.py exchange_peer secret`.
+    exclude = ["secret"]
     readonly_fields = ["account", "last_seq", "delivering_until", "created_at"]
 
     def has_add_permission(self, request):

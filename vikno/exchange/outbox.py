@@ -120,10 +120,10 @@ def _report_up(link: ExchangeLink, appeal: "Appeal", event: "AppealEvent") -> No
 
 
 def _write(peer: Peer, kind: str, appeal: "Appeal", payload: dict[str, Any]) -> OutboxMessage:
-    # The next seq under the peer's row lock: two transactions writing to the same peer
-    # get distinct, increasing numbers in the order they commit their message.
+    # The next seq under the peer's row lock (the UPDATE takes it until commit): two
+    # transactions writing to the same peer get increasing numbers in commit order.
     with transaction.atomic():
-        Peer.objects.select_for_update().filter(pk=peer.pk).update(last_seq=F("last_seq") + 1)
+        Peer.objects.filter(pk=peer.pk).update(last_seq=F("last_seq") + 1)
         seq = Peer.objects.values_list("last_seq", flat=True).get(pk=peer.pk)
         moment = now()
         message = OutboxMessage.objects.create(

@@ -126,6 +126,21 @@ def peer_create(
     return peer, secret
 
 
+def peer_secret_set(*, code: str, secret: str = "") -> tuple[Peer, str]:
+    """Rotate a peer's shared secret (generated when not given); return it.
+
+    Both sides switch at an agreed moment; the outbox retries what is refused meanwhile.
+    """
+    secret = secret or secrets.token_urlsafe(32)
+    with transaction.atomic():
+        peer = Peer.objects.select_for_update().filter(code=code).first()
+        if peer is None:
+            raise NotFound(_("There is no such peer."))
+        peer.secret = secret
+        peer.save(update_fields=["secret"])
+    return peer, secret
+
+
 def peer_deactivate(*, code: str) -> Peer:
     """Stop the exchange with a peer: its requests are refused, its outbox waits.
 

@@ -5,17 +5,19 @@
     manage.py exchange_peer add hromada --name "Громада" --url https://h.example.ua \
         --downstream --organization hromada-cc
     manage.py exchange_peer list
+    manage.py exchange_peer secret ukc --secret "$NEW"
     manage.py exchange_peer remove ukc
 
-`add` prints the shared secret alone on its last line (generated when --secret is not
-given): give it to the peer over a safe channel. The secret is never listed.
+`add` and `secret` (rotation) print the shared secret alone on their last line (generated
+when --secret is not given): give it to the peer over a safe channel. The secret is never
+listed nor shown in the admin.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
 from vikno.core.errors import ServiceError
 from vikno.exchange.models import MessageState, Peer
-from vikno.exchange.services import peer_create, peer_deactivate
+from vikno.exchange.services import peer_create, peer_deactivate, peer_secret_set
 from vikno.reference.models import Organization
 
 
@@ -35,6 +37,9 @@ class Command(BaseCommand):
             "--organization", default="", help="code of the organization standing for it"
         )
         sub.add_parser("list", help="list peers (never their secrets)")
+        rotate = sub.add_parser("secret", help="set a new shared secret and print it")
+        rotate.add_argument("code")
+        rotate.add_argument("--secret", default="", help="the new secret (generated if empty)")
         remove = sub.add_parser("remove", help="deactivate a peer (its history stays)")
         remove.add_argument("code")
 
@@ -44,6 +49,10 @@ class Command(BaseCommand):
                 self._add(options)
             elif action == "list":
                 self._list()
+            elif action == "secret":
+                peer, secret = peer_secret_set(code=options["code"], secret=options["secret"])
+                self.stderr.write(f"New shared secret of {peer.code!r}.")
+                self.stdout.write(secret)
             else:
                 peer = peer_deactivate(code=options["code"])
                 self.stdout.write(f"Deactivated {peer.code}")
