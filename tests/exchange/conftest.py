@@ -1,6 +1,7 @@
 """Peers of the exchange tests, signed requests, and a scripted peer on 127.0.0.1."""
 
 import json
+import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -12,6 +13,16 @@ from vikno.exchange.signing import FORMAT, sign_headers
 from vikno.reference.models import OrganizationKind
 
 SECRET = "shared-secret-of-the-tests"
+
+
+def closed_port_url() -> str:
+    """An address on 127.0.0.1 where nothing listens (a port just freed)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
 APPEALS = "/api/v1/exchange/appeals"
 UPDATES = "/api/v1/exchange/updates"
 
@@ -30,7 +41,7 @@ def upstream(world):
     peer, _secret = peer_create(
         code="ukc",
         name="Урядовий контактний центр",
-        base_url="http://127.0.0.1:9",
+        base_url=closed_port_url(),
         secret=SECRET,
         is_upstream=True,
     )
@@ -49,7 +60,7 @@ def downstream(world):
     peer, _secret = peer_create(
         code="hromada",
         name="Громада",
-        base_url="http://127.0.0.1:9",
+        base_url=closed_port_url(),
         secret=SECRET,
         is_downstream=True,
         organization=organization,

@@ -6,7 +6,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.exchange.conftest import APPEALS, SECRET, UPDATES, appeal_message, signed_post
+from tests.exchange.conftest import (
+    APPEALS,
+    SECRET,
+    UPDATES,
+    appeal_message,
+    closed_port_url,
+    signed_post,
+)
 from tests.factories import register_appeal
 from vikno.appeals.choices import AssignmentState, EventKind, Status
 from vikno.appeals.models import Appeal, AppealEvent, AppealNote
@@ -363,7 +370,7 @@ def test_backoff_doubles_and_is_capped():
 
 
 def test_a_peer_down_keeps_every_message_until_it_is_back(world, downstream, scripted_peer):
-    _point_at(downstream, "http://127.0.0.1:9")  # nothing listens there
+    _point_at(downstream, closed_port_url())
     appeals = [_forwarded_down(world, downstream) for _ in range(3)]
     moment = NOW
     for attempt in range(1, 9):
