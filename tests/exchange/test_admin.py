@@ -35,3 +35,23 @@ def test_admin_sends_a_failed_message_again(client, world, downstream):
 
     assert response.status_code == 302
     assert OutboxMessage.objects.get().state == MessageState.PENDING
+
+
+def test_card_shows_the_exchange_links(client, world, downstream, upstream):
+    from tests.exchange.conftest import APPEALS, appeal_message, signed_post
+    from vikno.exchange.models import ExchangeLink
+
+    down = _forwarded_down(world, downstream)
+    ExchangeLink.objects.filter(appeal=down).update(external_number="H-2026-7")
+    client.cookies["django_language"] = "en"
+    number = signed_post(client, APPEALS, appeal_message()).json()["number"]
+    client.force_login(world["users"]["operator"])
+
+    handed_down = client.get(f"/staff/appeals/{down.number}/").content.decode()
+    handed_to_us = client.get(f"/staff/appeals/{number}/").content.decode()
+
+    assert "<dt>handed down to</dt><dd>Громада, № H-2026-7</dd>" in handed_down
+    assert (
+        "<dt>handed down by</dt><dd>Урядовий контактний центр, № UKC-2026-000123</dd>"
+        in handed_to_us
+    )
