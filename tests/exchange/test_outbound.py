@@ -458,3 +458,15 @@ def test_message_body_is_the_signed_json(world, downstream, scripted_peer):
     [request] = scripted_peer.received
     assert json.loads(request["body"]) == _messages(downstream)[0].payload
     assert request["headers"]["Content-Type"] == "application/json"
+
+
+def test_periodic_sweep_sends_what_is_due(world, downstream, scripted_peer):
+    from vikno.exchange.tasks import deliver_exchange_sweep
+
+    _point_at(downstream, scripted_peer.url)
+    appeal = _forwarded_down(world, downstream)
+
+    deliver_exchange_sweep()  # huey runs it at once in the tests (immediate mode)
+
+    assert [r["json"]["external_number"] for r in scripted_peer.received] == [appeal.number]
+    assert _messages(downstream)[0].state == MessageState.SENT
