@@ -121,7 +121,7 @@ counter = 0
 run_id = %(run)s
 method = %(method)s
 path = %(path)s
-body = %(body)s
+bodies = {%(bodies)s}
 key_header = %(key_header)s
 base_headers = {%(headers)s}
 next_tid = 0
@@ -138,10 +138,10 @@ function request()
   if key_header ~= "" then
     h[key_header] = run_id .. "-" .. tid .. "-" .. counter
   end
-  if body == "" then
+  if #bodies == 0 then
     return wrk.format(method, path, h)
   end
-  return wrk.format(method, path, h, body)
+  return wrk.format(method, path, h, bodies[(counter + tid) %% #bodies + 1])
 end
 
 function done(summary, latency, requests)
@@ -177,6 +177,7 @@ def load(
     *,
     method: str = "GET",
     body: bytes | str = b"",
+    bodies: list[str] | None = None,
     headers: dict[str, str] | None = None,
     cookies: dict[str, str] | None = None,
     clients: int = 16,
@@ -187,12 +188,14 @@ def load(
     """`clients` connections send requests back to back for `seconds` (wrk).
 
     With `unique_header` (e.g. "Idempotency-Key") every request carries its own value
-    of that header, unique across runs.
+    of that header, unique across runs. With `bodies` the requests take them in turn.
     """
     wrk = ensure_wrk()
     parts = urlsplit(url)
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    text = body.decode("utf-8") if isinstance(body, bytes) else body
+    texts = list(bodies or [])
+    if body:
+        texts.append(body.decode("utf-8") if isinstance(body, bytes) else body)
     sent = _headers(headers, cookies)
     sent.pop("Connection", None)
     lua_headers = ", ".join(f"[{_lua(k)}] = {_lua(v)}" for k, v in sent.items())
@@ -200,7 +203,7 @@ def load(
         "run": _lua(uuid.uuid4().hex[:12]),
         "method": _lua(method),
         "path": _lua(path),
-        "body": _lua(text),
+        "bodies": ", ".join(_lua(text) for text in texts),
         "key_header": _lua(unique_header),
         "headers": lua_headers,
     }

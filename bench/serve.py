@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.context import REPO, Context
+from bench.peer.harness import Peer
 
 WORKERS = 2
 START_TIMEOUT = 90.0  # seconds: the first import of Django and the apps on a busy machine
@@ -217,6 +218,21 @@ def serve_baseline(ctx: Context) -> Iterator[Server]:
         app="bench.baseline.asgi:application",
         env=prepare_baseline(ctx),
         name="baseline",
+        log_dir=ctx.var_dir,
+    ) as server:
+        yield server
+
+
+@contextmanager
+def serve_peer(ctx: Context, peer: Peer | None = None) -> Iterator[Server]:
+    """django-helpdesk (bench/peer/) from its own venv on its own database."""
+    peer = peer or Peer(ctx)
+    with serve(
+        python=peer.python,
+        app="bench.peer.asgi:application",
+        env=peer.env,
+        ready_path="/login/",
+        name="peer",
         log_dir=ctx.var_dir,
     ) as server:
         yield server
