@@ -68,8 +68,17 @@ class Server:
 
     @property
     def workers(self) -> list[int]:
-        """The worker processes (uvicorn's supervisor is not one)."""
-        return descendants(self.process.pid)
+        """The worker processes (not uvicorn's supervisor, not multiprocessing's
+        resource tracker): the children started by multiprocessing's spawn_main."""
+        found = []
+        for pid in descendants(self.process.pid):
+            try:
+                command = Path(f"/proc/{pid}/cmdline").read_bytes()
+            except OSError:
+                continue
+            if b"spawn_main" in command:
+                found.append(pid)
+        return found
 
     def sample_rss(self) -> None:
         """Remember each worker's VmHWM now (a worker that is gone keeps its last one)."""
