@@ -2,15 +2,17 @@
 
 Each center runs as real processes (uvicorn serving vikno.asgi and `manage.py worker`)
 on its own VIKNO_VAR_DIR (SQLite database and huey queue), set up with the commands an
-administrator uses (`migrate`, `exchange_peer add`, `apikey create`). The upstream
-center ("city") forwards an appeal to the organization standing for the downstream
-center ("hromada"); the downstream works it through its API; statuses and the answer
-arrive upstream — also those made while the upstream is stopped: they wait in the
-downstream's outbox and arrive, in order and each once, after it is restarted.
+administrator uses (`migrate`, `exchange_peer add`, and `apikey create`, called in the
+seeding process tests/exchange/seed_center.py). The upstream center ("city") forwards an
+appeal to the organization standing for the downstream center ("hromada"); the
+downstream works it through its API; statuses and the answer arrive upstream — also
+those made while the upstream is stopped: they wait in the downstream's outbox and
+arrive, in order and each once, after it is restarted.
 """
 
 import json
 import os
+import shutil
 import socket
 import sqlite3
 import subprocess
@@ -165,12 +167,21 @@ def _wait(predicate, what: str, timeout: float = 30):
     pytest.fail(f"timed out waiting for {what}")
 
 
-def _setup(center: Center, peer_args: list[str], keys: dict[str, list[str]]) -> None:
+def _parallel(*calls) -> None:
+    threads = [threading.Thread(target=call) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def _setup(center: Center, peer_args: list[str]) -> None:
     center.run("manage.py", "migrate", "--noinput", "-v0")
-    center.run("-m", "tests.exchange.seed_center", "up" if center.name == "city" else "down")
+    seeded = center.run(
+        "-m", "tests.exchange.seed_center", "up" if center.name == "city" else "down"
+    )
+    center.keys = json.loads(seeded.splitlines()[-1])
     center.run("manage.py", "exchange_peer", "add", *peer_args, "--secret", SECRET)
-    for name, args in keys.items():
-        center.keys[name] = center.run("manage.py", "apikey", "create", name, *args).split()[-1]
 
 
 def _status(center: Center, number: str) -> str:
@@ -181,31 +192,25 @@ def test_appeal_handed_down_worked_and_reported_back_across_a_restart(tmp_path):
     city = Center("city", tmp_path / "city", own_code="city")
     hromada = Center("hromada", tmp_path / "hromada", own_code="hromada")
     try:
-        setups = [
-            threading.Thread(
-                target=_setup,
-                args=(
-                    city,
-                    [
-                        *("hromada", "--name", "Громада", "--url", hromada.url),
-                        *("--downstream", "--organization", "hromada-cc"),
-                    ],
-                    {"ops": ["--role", "operator"]},
-                ),
+        # Migrating takes most of the setup: the city's migrated database is copied to
+        # the hromada, whose own `migrate` then finds nothing left to apply.
+        city.run("manage.py", "migrate", "--noinput", "-v0")
+        for name in ("vikno.sqlite3", "vikno.sqlite3-wal"):
+            if (city.var_dir / name).exists():
+                shutil.copy(city.var_dir / name, hromada.var_dir / name)
+        _parallel(
+            lambda: _setup(
+                city,
+                [
+                    *("hromada", "--name", "Громада", "--url", hromada.url),
+                    *("--downstream", "--organization", "hromada-cc"),
+                ],
             ),
-            threading.Thread(
-                target=_setup,
-                args=(
-                    hromada,
-                    ["city", "--name", "Місто", "--url", city.url, "--upstream"],
-                    {"ops": ["--role", "operator"], "water": ["--user", "water-executor"]},
-                ),
+            lambda: _setup(
+                hromada,
+                ["city", "--name", "Місто", "--url", city.url, "--upstream"],
             ),
-        ]
-        for thread in setups:
-            thread.start()
-        for thread in setups:
-            thread.join()
+        )
         assert set(city.keys) == {"ops"} and set(hromada.keys) == {"ops", "water"}
         city.start()
         hromada.start()
