@@ -27,7 +27,7 @@ SHARES = (0.4, 0.04, 0.004)  # the same points as bench/scenarios/queue.py
 BASELINE = "minimal Django JSON view"
 PAGE = "django-helpdesk staff ticket list: page (open, by due date)"
 ROWS = "django-helpdesk staff ticket list: 25 rows (JSON, open, by due date)"
-BUDGET_SECONDS = 40.0  # per page and point: fewer requests when the peer is slow
+BUDGET_SECONDS = 30.0  # per page and point: fewer requests when the peer is slow
 
 
 def point_label(size: int, share: float) -> str:
@@ -55,7 +55,7 @@ PAGE_PATH = "tickets/?status=1&status=2&sort=due_date"
 
 
 def _requests(ctx: Context) -> int:
-    return 30 if ctx.size >= 500_000 else 60
+    return 30 if ctx.size >= 500_000 else 40
 
 
 def run(ctx: Context) -> list[Figure]:

@@ -1,9 +1,9 @@
 """Scenario 1: registration under concurrent clients; and the web workers' peak RSS (6).
 
 Three servers run side by side, each served the same way (bench/serve.py: uvicorn,
-2 worker processes), and each gets the same load in turn, repeated `ctx.repeats`
-times (interleaved, so a busy moment of the machine hits all of them alike): wrk with
-CLIENTS connections sending requests back to back for SECONDS.
+2 worker processes), and each gets the same load in turn: wrk with
+16 connections (CLIENTS) sending requests back to back for 3 s (10 s from 500k appeals),
+3 runs per server (interleaved, so a busy moment of the machine hits all alike).
 
 - Vikno: ``POST /api/v1/appeals`` with the bench API key (``Authorization: Bearer``), a
   unique ``Idempotency-Key`` per request, bodies taken in turn from 64 appeals (leaf
@@ -49,7 +49,12 @@ TEXTS = [
 
 
 def seconds_per_run(ctx: Context) -> int:
-    return 10 if ctx.size >= 500_000 else 4
+    return 10 if ctx.size >= 500_000 else 3
+
+
+def repeats(ctx: Context) -> int:
+    """Runs per server: at most 3 (4 servers × runs × seconds must fit `make bench`)."""
+    return min(ctx.repeats, 3)
 
 
 def vikno_bodies(count: int = 64) -> list[str]:
@@ -155,7 +160,7 @@ def run(ctx: Context) -> list[Figure]:
         requests: dict[str, int] = dict.fromkeys(targets, 0)
         for spec in targets.values():  # warm up: 1 s each
             load(**spec, clients=CLIENTS, seconds=1)
-        for _ in range(ctx.repeats):
+        for _ in range(repeats(ctx)):
             for label, spec in targets.items():
                 result = load(**spec, clients=CLIENTS, seconds=seconds)
                 rates[label].append(result.rate)
@@ -169,7 +174,7 @@ def run(ctx: Context) -> list[Figure]:
         }
     NOTES.append(
         f"Scenario 1: wrk, {CLIENTS} concurrent connections (1 thread), {seconds} s per run, "
-        f"{ctx.repeats} runs per server interleaved, after 1 s of warm-up each; every server "
+        f"{repeats(ctx)} runs per server interleaved, after 1 s of warm-up each; every server "
         "is uvicorn with 2 worker processes on this machine. Requests (errors): "
         + ", ".join(f"{label}: {requests[label]:,} ({errors[label]})" for label in targets)
         + "."
