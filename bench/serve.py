@@ -32,6 +32,12 @@ WORKERS = 2
 START_TIMEOUT = 90.0  # seconds: the first import of Django and the apps on a busy machine
 
 
+# As docs/operations.md says for uvicorn: no persistent database connections. Under ASGI
+# Django runs each request's sync code in a thread of its own, so with CONN_MAX_AGE > 0
+# every request leaves a connection open: PostgreSQL runs out of connections in seconds.
+SERVER_ENV = {"VIKNO_DB_CONN_MAX_AGE": "0"}
+
+
 class ServerError(RuntimeError):
     """The server did not start (its log is in the message)."""
 
@@ -157,7 +163,7 @@ def serve(
     process = subprocess.Popen(  # noqa: S603 - our own command line
         command,
         cwd=cwd,
-        env=dict(env),
+        env={**env, **SERVER_ENV},
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,

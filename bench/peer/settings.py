@@ -89,3 +89,11 @@ DEFAULT_FROM_EMAIL = "helpdesk@example.org"
 
 HELPDESK_TEAMS_MODE_ENABLED = False  # teams need pinax-teams
 HELPDESK_API_ENABLED = True
+
+# Errors (500s) to the server's log (bench/serve.py writes it to var_dir/serve-peer.log).
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"handlers": ["console"], "level": "ERROR"}},
+}

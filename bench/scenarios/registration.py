@@ -167,6 +167,12 @@ def run(ctx: Context) -> list[Figure]:
                 p99s[label].append(result.p99_ms)
                 errors[label] += result.errors
                 requests[label] += result.requests
+        for label in targets:
+            if errors[label] > 0.01 * requests[label]:
+                raise AssertionError(
+                    f"{label}: {errors[label]:,} of {requests[label]:,} requests failed "
+                    f"(see {ctx.var_dir}/serve-*.log)"
+                )
         peaks = {
             VIKNO: vikno.peak_rss_mb(),
             "minimal Django JSON view": baseline.peak_rss_mb(),
