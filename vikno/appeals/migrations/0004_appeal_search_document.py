@@ -8,10 +8,20 @@ to_tsvector('simple', search_document). Existing appeals are filled in batches.
 from django.db import migrations, models
 
 SQLITE_FORWARD = [
-    "CREATE VIRTUAL TABLE appeals_appeal_fts USING fts5(search_document, content='appeals_appeal', content_rowid='id', tokenize='unicode61 remove_diacritics 0')",
-    "CREATE TRIGGER appeals_appeal_fts_ai AFTER INSERT ON appeals_appeal BEGIN INSERT INTO appeals_appeal_fts(rowid, search_document) VALUES (new.id, new.search_document); END",
-    "CREATE TRIGGER appeals_appeal_fts_ad AFTER DELETE ON appeals_appeal BEGIN INSERT INTO appeals_appeal_fts(appeals_appeal_fts, rowid, search_document) VALUES ('delete', old.id, old.search_document); END",
-    "CREATE TRIGGER appeals_appeal_fts_au AFTER UPDATE OF search_document ON appeals_appeal BEGIN INSERT INTO appeals_appeal_fts(appeals_appeal_fts, rowid, search_document) VALUES ('delete', old.id, old.search_document); INSERT INTO appeals_appeal_fts(rowid, search_document) VALUES (new.id, new.search_document); END",
+    "CREATE VIRTUAL TABLE appeals_appeal_fts USING fts5(search_document,"
+    " content='appeals_appeal', content_rowid='id', tokenize='unicode61 remove_diacritics 0')",
+    "CREATE TRIGGER appeals_appeal_fts_ai AFTER INSERT ON appeals_appeal BEGIN"
+    " INSERT INTO appeals_appeal_fts(rowid, search_document)"
+    " VALUES (new.id, new.search_document); END",
+    "CREATE TRIGGER appeals_appeal_fts_ad AFTER DELETE ON appeals_appeal BEGIN"
+    " INSERT INTO appeals_appeal_fts(appeals_appeal_fts, rowid, search_document)"
+    " VALUES ('delete', old.id, old.search_document); END",
+    "CREATE TRIGGER appeals_appeal_fts_au AFTER UPDATE OF search_document"
+    " ON appeals_appeal BEGIN"
+    " INSERT INTO appeals_appeal_fts(appeals_appeal_fts, rowid, search_document)"
+    " VALUES ('delete', old.id, old.search_document);"
+    " INSERT INTO appeals_appeal_fts(rowid, search_document)"
+    " VALUES (new.id, new.search_document); END",
     "INSERT INTO appeals_appeal_fts(appeals_appeal_fts) VALUES ('rebuild')",
 ]
 SQLITE_REVERSE = [
