@@ -24,9 +24,9 @@ MENU = [
 def _count(name: str, user) -> int | None:
     """The badge beside a menu item: one aggregate query each."""
     if name == "staff:queues":
-        from vikno.staff.queues.counts import queue_counts
+        from vikno.staff.queues.counts import queue_count
 
-        return (queue_counts(user) or {}).get("preprocess")
+        return queue_count(user, "preprocess")
     if name == "staff:notifications":
         from vikno.notifications.selectors import unread_count
 

@@ -69,5 +69,19 @@ def queue_counts(user, *, moment: datetime | None = None) -> dict[str, int] | No
         queue.slug.replace("-", "_"): Count("pk", filter=queue.condition(moment))
         for queue in QUEUES
     }
-    row = visible_appeals(user, Appeal.objects.all()).aggregate(**aggregates)
+    # Every queue holds open appeals only: counting over them, not over every appeal ever
+    # received, keeps the count to the open ones (bench/, scenario 2).
+    open_appeals = Appeal.objects.filter(status__in=sorted(OPEN_STATUSES))
+    row = visible_appeals(user, open_appeals).aggregate(**aggregates)
     return {queue.slug: row[queue.slug.replace("-", "_")] for queue in QUEUES}
+
+
+def queue_count(user, slug: str, *, moment: datetime | None = None) -> int | None:
+    """How many appeals one queue holds for this user (the menu's badge): one COUNT.
+
+    None for a user who does not work with the queues.
+    """
+    if role_of(user) not in QUEUE_ROLES:
+        return None
+    condition = QUEUES_BY_SLUG[slug].condition(moment or now())
+    return visible_appeals(user, Appeal.objects.filter(condition)).count()
