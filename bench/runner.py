@@ -47,7 +47,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--engine", choices=["sqlite", "postgresql"], default=_default_engine())
     parser.add_argument("--size", type=int, default=int(os.environ.get("BENCH_SIZE", "20000")))
-    parser.add_argument("--repeats", type=int, default=0, help="default: 5, or 3 from 500k")
+    parser.add_argument("--repeats", type=int, default=0, help="default: 3")
     parser.add_argument("--only", default="", help="comma-separated scenario names")
     parser.add_argument("--skip", default="", help="comma-separated scenario names")
     parser.add_argument(
@@ -149,7 +149,7 @@ def _load_avg() -> str:
 
 def run(args: argparse.Namespace) -> dict:
     size = args.size
-    repeats = args.repeats or (3 if size >= 500_000 else 5)
+    repeats = args.repeats or 3
     var_dir = Path(args.var_dir) if args.var_dir else REPO / "var" / "bench" / args.engine
     database_url = os.environ.get("DATABASE_URL") if args.engine == "postgresql" else None
     if args.engine == "postgresql" and not database_url:

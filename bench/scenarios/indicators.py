@@ -20,7 +20,7 @@ TARGET = "< 300 ms; < 3× baseline"
 
 
 def _calls(ctx: Context) -> int:
-    return 5 if ctx.size >= 500_000 else 15
+    return 5 if ctx.size >= 500_000 else 10
 
 
 def run(ctx: Context) -> list[Figure]:

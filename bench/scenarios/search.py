@@ -25,7 +25,7 @@ PIPE_FORMS = re.compile(r"\bтруб(а|у|ою|і|и|ами|ах|ам)?\b", re.
 
 
 def _calls(ctx: Context) -> int:
-    return 20 if ctx.size >= 500_000 else 40
+    return 15 if ctx.size >= 500_000 else 20
 
 
 def run(ctx: Context) -> list[Figure]:
