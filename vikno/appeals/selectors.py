@@ -162,6 +162,13 @@ def inbox_assignments(organization_id: int, state: str | None = None) -> QuerySe
     return _inbox_rows(qs).order_by("due_at", "id")
 
 
+def inbox_rows(organization_id: int, ids: list[int]) -> list[Assignment]:
+    """These rows of the inbox (ids of `inbox_assignments`), in the order given."""
+    rows = _inbox_rows(Assignment.objects.filter(organization_id=organization_id, pk__in=ids))
+    by_id = {row.pk: row for row in rows}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
 def inbox_assignment(organization_id: int, pk: int) -> Assignment | None:
     """One row of the inbox (active or not: after an action the row shows what became of it)."""
     return _inbox_rows(Assignment.objects.filter(organization_id=organization_id, pk=pk)).first()

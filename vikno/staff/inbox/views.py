@@ -24,6 +24,7 @@ from vikno.appeals.selectors import (
     inbox_assignment,
     inbox_assignments,
     inbox_counts,
+    inbox_rows,
 )
 from vikno.core.clock import now
 from vikno.core.errors import ServiceError
@@ -110,11 +111,17 @@ def inbox(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"state": state, "organization": request.user.organization}
     context.update(_tabs(organization_id, moment, state))
     if organization_id:
-        page = Paginator(inbox_assignments(organization_id, state or None), PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
+        # The page's ids are sorted first and its rows then read by id: sorting whole rows
+        # (with their appeals) of 100,000 open assignments took a quarter of a second at 1M
+        # appeals (bench/, scenario 2). The tab's count is the paginator's: no second COUNT.
+        ids = inbox_assignments(organization_id, state or None).values_list("pk", flat=True)
+        paginator = Paginator(ids, PAGE_SIZE)
+        paginator.count = next(tab["count"] for tab in context["tabs"] if tab["current"])
+        page = paginator.get_page(request.GET.get("page"))
         context["page"] = page
-        context["rows"] = [_row(a, moment) for a in page.object_list]
+        context["rows"] = [
+            _row(a, moment) for a in inbox_rows(organization_id, list(page.object_list))
+        ]
     context["next"] = request.get_full_path()
     return render(request, "staff/inbox/inbox.html", context)
 
