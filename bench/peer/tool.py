@@ -3,7 +3,7 @@
     setup                 migrate; the staff user, its API token, its session, one queue
     load --total N --open K
                           N tickets (K open), each with its opening follow-up, written
-                          with bulk_create in batches; skipped when N are already there
+                          with executemany INSERTs in batches; skipped when N are there
     set-open K            close (or reopen) tickets, chosen at random (seeded), until K
                           are open: bulk UPDATEs
 
@@ -87,7 +87,36 @@ def setup() -> dict:
     }
 
 
+class Inserter:
+    """executemany of one INSERT with every concrete column of a model: the given
+    values, the field's default (prepared once) for the others. Several times faster
+    than bulk_create, which prepares every value of every object."""
+
+    def __init__(self, model, connection) -> None:
+        self.connection = connection
+        self.fields = list(model._meta.concrete_fields)
+        self.defaults = {}
+        for field in self.fields:
+            if not field.primary_key:
+                default = field.get_default()
+                self.defaults[field.attname] = field.get_db_prep_save(default, connection)
+        quote = connection.ops.quote_name
+        self.sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - names, not data
+            quote(model._meta.db_table),
+            ", ".join(quote(field.column) for field in self.fields),
+            ", ".join(["%s"] * len(self.fields)),
+        )
+
+    def __call__(self, rows: list[dict]) -> None:
+        names = [field.attname for field in self.fields]
+        defaults = self.defaults
+        values = [tuple(row[n] if n in row else defaults[n] for n in names) for row in rows]
+        with self.connection.cursor() as cursor:
+            cursor.executemany(self.sql, values)
+
+
 def load(total: int, open_: int, seed: int = 20260601) -> dict:
+    from django.core.management.color import no_style
     from django.db import connection, transaction
     from helpdesk.models import FollowUp, Queue, Ticket
 
@@ -103,40 +132,49 @@ def load(total: int, open_: int, seed: int = 20260601) -> dict:
     queue = Queue.objects.get(slug=QUEUE_SLUG)
     now = datetime.now(UTC)
     open_ids = set(rng.sample(range(total), open_))
+    adapt = connection.ops.adapt_datetimefield_value
+    ticket_insert = Inserter(Ticket, connection)
+    followup_insert = Inserter(FollowUp, connection)
     made = 0
     while made < total:
         count = min(BATCH, total - made)
-        tickets = []
+        tickets, followups = [], []
         for i in range(made, made + count):
             created = now - timedelta(seconds=rng.randrange(365 * 86400))
             n = rng.randrange(len(TEXTS))
+            at = adapt(created)
             tickets.append(
-                Ticket(
-                    title=TITLES[n],
-                    queue=queue,
-                    created=created,
-                    modified=created,
-                    submitter_email=f"{LOADED_PREFIX}{i % 50000}@example.org",
-                    status=OPEN if i in open_ids else CLOSED,
-                    description=TEXTS[n],
-                    priority=rng.choice((1, 2, 3, 3, 3, 4, 5)),
-                    due_date=created + timedelta(days=15),
-                    secret_key=secrets.token_hex(8),
-                )
+                {
+                    "id": i + 1,
+                    "title": TITLES[n],
+                    "queue_id": queue.pk,
+                    "created": at,
+                    "modified": at,
+                    "submitter_email": f"{LOADED_PREFIX}{i % 50000}@example.org",
+                    "status": OPEN if i in open_ids else CLOSED,
+                    "description": TEXTS[n],
+                    "priority": rng.choice((1, 2, 3, 3, 3, 4, 5)),
+                    "due_date": adapt(created + timedelta(days=15)),
+                    "secret_key": f"{rng.getrandbits(64):016x}",
+                }
+            )
+            followups.append(
+                {
+                    "id": i + 1,
+                    "ticket_id": i + 1,
+                    "date": at,
+                    "title": "Ticket Opened",
+                    "comment": TEXTS[n],
+                    "public": True,
+                }
             )
         with transaction.atomic():
-            Ticket.objects.bulk_create(tickets)
-            FollowUp.objects.bulk_create(
-                FollowUp(
-                    ticket=ticket,
-                    date=ticket.created,
-                    title="Ticket Opened",
-                    comment=ticket.description,
-                    public=True,
-                )
-                for ticket in tickets
-            )
+            ticket_insert(tickets)
+            followup_insert(followups)
         made += count
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), [Ticket, FollowUp]):
+            cursor.execute(sql)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return {"loaded": total, "total": total, "open": Ticket.objects.filter(status=OPEN).count()}
