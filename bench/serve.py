@@ -15,6 +15,7 @@ differ only in the python, the application and the environment.
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import signal
 import socket
@@ -127,6 +128,26 @@ def _answers(port: int, path: str) -> bool:
     return True
 
 
+def record_peak(var_dir: Path, name: str, peak_mb: float) -> None:
+    """Keep the largest worker peak RSS of every server name in var_dir/web-peaks.json
+    (so a scenario run later can report the peak over all the runs of a server)."""
+    path = var_dir / "web-peaks.json"
+    try:
+        peaks = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        peaks = {}
+    peaks[name] = max(float(peaks.get(name, 0.0)), peak_mb)
+    path.write_text(json.dumps(peaks, indent=1), encoding="utf-8")
+
+
+def recorded_peaks(var_dir: Path) -> dict[str, float]:
+    """{server name: largest worker peak RSS in MB} of the servers run so far."""
+    try:
+        return json.loads((var_dir / "web-peaks.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
 @contextmanager
 def serve(
     *,
@@ -188,6 +209,8 @@ def serve(
         yield server
     finally:
         server.sample_rss()
+        if log_dir is not None:
+            record_peak(log_dir, name, server.peak_rss_mb())
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGTERM)
             try:

@@ -113,6 +113,8 @@ def run(ctx: Context) -> list[Figure]:
     from bench.serve import serve_baseline, serve_peer, serve_vikno
 
     NOTES.clear()
+    # The servers' peaks are recorded from here on (bench/serve.py: web-peaks.json).
+    (ctx.var_dir / "web-peaks.json").unlink(missing_ok=True)
     seconds = seconds_per_run(ctx)
     peer = Peer(ctx)
     peer.prepare(round(ctx.size * PEER_OPEN_SHARE))

@@ -92,3 +92,12 @@ def test_load_counts_failures_as_errors(server):
     assert result.requests > 0
     assert result.errors == result.requests
     assert result.rate == 0
+
+
+def test_the_peak_is_recorded_per_server_name(ctx, server):
+    from bench.serve import recorded_peaks, serve_baseline
+
+    with serve_baseline(ctx) as other:
+        request(other.url)
+        peak = other.peak_rss_mb()
+    assert recorded_peaks(ctx.var_dir)["baseline"] >= peak > 20
