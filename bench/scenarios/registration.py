@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import statistics
+import uuid
 
 from bench.context import Context
 from bench.measure import Figure
@@ -150,7 +151,7 @@ def run(ctx: Context) -> list[Figure]:
             body = (spec.get("bodies") or [spec.get("body", "")])[0].encode("utf-8")
             headers = dict(spec.get("headers", {}))
             if spec.get("unique_header"):
-                headers[spec["unique_header"]] = f"bench-check-{ctx.engine}-{id(spec)}"
+                headers[spec["unique_header"]] = f"bench-check-{uuid.uuid4().hex}"
             status, answer = request(
                 spec["url"], spec["method"], body=body or None, headers=headers
             )
