@@ -54,7 +54,7 @@ def point_label(size: int, share: float) -> str:
 
 
 def _requests(ctx: Context) -> int:
-    return 15 if ctx.size >= 500_000 else 30
+    return 15 if ctx.size >= 500_000 else 20
 
 
 def open_count() -> int:
