@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import subprocess
@@ -135,6 +136,10 @@ class Peer:
 
     def token_headers(self) -> dict[str, str]:
         return {"Authorization": f"Token {self.credentials['token']}"}
+
+    def basic_headers(self) -> dict[str, str]:
+        pair = f"{self.credentials['username']}:{self.credentials['password']}"
+        return {"Authorization": "Basic " + base64.b64encode(pair.encode()).decode("ascii")}
 
     def cookies(self) -> dict[str, str]:
         return {"sessionid": self.credentials["session"]}

@@ -65,10 +65,12 @@ def setup() -> dict:
     call_command("migrate", verbosity=0, interactive=False)
     user_model = get_user_model()
     user = user_model.objects.filter(username=STAFF).first()
+    password = secrets.token_urlsafe(16)
     if user is None:
-        user = user_model.objects.create_superuser(
-            STAFF, "staff@example.org", secrets.token_urlsafe(16)
-        )
+        user = user_model.objects.create_superuser(STAFF, "staff@example.org", password)
+    else:
+        user.set_password(password)
+        user.save(update_fields=["password"])
     token, _ = Token.objects.get_or_create(user=user)
     queue, _ = Queue.objects.get_or_create(
         slug=QUEUE_SLUG,
@@ -84,6 +86,8 @@ def setup() -> dict:
         "session": store.session_key,
         "queue": queue.pk,
         "user": user.pk,
+        "username": STAFF,
+        "password": password,
     }
 
 
