@@ -2,12 +2,14 @@
 only while DEBUG is on; `manage.py apikey` prints a new key alone on its last line."""
 
 import hashlib
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.factories import UserFactory
 from vikno.accounts.models import ApiKey, Role, User
@@ -63,6 +65,19 @@ def test_authenticate_finds_the_key_and_notes_its_use():
     assert found.user.role == Role.OPERATOR
     assert found.scopes == ["read"]
     assert ApiKey.objects.get(pk=key.pk).last_used_at == T0
+
+
+def test_last_use_is_written_once_a_minute():
+    _key, plain = apikey_create(name="crm")
+    with travel(T0):
+        key = apikey_authenticate(plain)
+    with travel(T0 + timedelta(seconds=59)), CaptureQueriesContext(connection) as queries:
+        apikey_authenticate(plain)
+    assert not any(q["sql"].startswith("UPDATE") for q in queries)
+    assert ApiKey.objects.get(pk=key.pk).last_used_at == T0
+    with travel(T0 + timedelta(minutes=1)):
+        apikey_authenticate(plain)
+    assert ApiKey.objects.get(pk=key.pk).last_used_at == T0 + timedelta(minutes=1)
 
 
 def test_wrong_or_malformed_keys_are_refused():
