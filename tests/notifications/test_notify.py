@@ -1,9 +1,11 @@
 """notify(): who gets what, the exact Ukrainian text, one row per key, delivery after commit."""
 
+import contextlib
 from datetime import UTC, datetime
 
 import pytest
 from django.core import mail
+from django.db import transaction
 
 from tests.factories import UserFactory, register_appeal
 from vikno.accounts.models import Role
@@ -138,3 +140,28 @@ def test_the_applicants_preferred_channel_is_respected(world, preferred, email, 
     )
     assert channels == {expected}
     assert appeal.applicant.preferred_channel == preferred
+
+
+def test_one_delivery_run_is_queued_per_transaction(world, django_capture_on_commit_callbacks):
+    operator = world["users"]["operator"]
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        first = register_appeal(actor=operator, category=world["pothole"])
+        second = register_appeal(actor=operator, category=world["pothole"])
+    assert len(callbacks) == 1
+    assert sorted(Notification.objects.values_list("appeal_id", "state")) == [
+        (first.pk, "sent"),
+        (second.pk, "sent"),
+    ]
+
+
+def test_a_run_queued_in_a_rolled_back_savepoint_is_queued_again(
+    world, django_capture_on_commit_callbacks
+):
+    operator = world["users"]["operator"]
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        with contextlib.suppress(RuntimeError), transaction.atomic():
+            register_appeal(actor=operator, category=world["pothole"])
+            raise RuntimeError
+        kept = register_appeal(actor=operator, category=world["pothole"])
+    assert len(callbacks) == 1
+    assert list(Notification.objects.values_list("appeal_id", "state")) == [(kept.pk, "sent")]

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -138,9 +139,15 @@ def _base_context(appeal: "Appeal | None") -> dict[str, Any]:
     return context
 
 
+@lru_cache(maxsize=256)
+def _compiled(source: str) -> Template:
+    # Keyed by the template's text: an edited template is compiled afresh.
+    return Template(source)
+
+
 def _render(source: str, context: dict[str, Any]) -> str:
     # Plain text for email and SMS bodies: no HTML escaping (the HTML part escapes).
-    return Template(source).render(Context(context, autoescape=False)).strip()
+    return _compiled(source).render(Context(context, autoescape=False)).strip()
 
 
 def notify(
@@ -222,8 +229,16 @@ def schedule_delivery() -> None:
     """Queue a delivery run after the current transaction commits.
 
     Robust: if the queue cannot be reached the rows stay pending and the periodic sweep
-    sends them; the change that notified is never undone by it.
+    sends them; the change that notified is never undone by it. Once per transaction: a
+    sweep that notifies a thousand times queues one run (each run sends everything due).
     """
+    # A run already queued in this transaction is dropped only by a rollback that drops
+    # the rows written now too: a savepoint it was queued in is either released (it can
+    # no longer be rolled back alone) or still open around this point.
+    if connection.in_atomic_block and any(
+        entry[1] is _enqueue_delivery for entry in connection.run_on_commit
+    ):
+        return
     transaction.on_commit(_enqueue_delivery, robust=True)
 
 
