@@ -5,13 +5,14 @@ from datetime import UTC, datetime
 
 import pytest
 from django.core import mail
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from tests.factories import UserFactory, register_appeal
 from vikno.accounts.models import Role
 from vikno.core.clock import travel
 from vikno.notifications.models import Notification, NotificationTemplate
-from vikno.notifications.services import notify
+from vikno.notifications.services import Message, notify, notify_all
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -165,3 +166,30 @@ def test_a_run_queued_in_a_rolled_back_savepoint_is_queued_again(
         kept = register_appeal(actor=operator, category=world["pothole"])
     assert len(callbacks) == 1
     assert list(Notification.objects.values_list("appeal_id", "state")) == [(kept.pk, "sent")]
+
+
+def test_notify_all_reads_templates_once_and_inserts_once(world):
+    operator, executor = world["users"]["operator"], world["users"]["executor"]
+    appeals = [register_appeal(actor=operator, category=world["pothole"]) for _ in range(5)]
+
+    def messages(appeals):
+        for appeal in appeals:  # two events, to the applicant and to staff
+            yield Message(event="registered", key=f"k{appeal.pk}", appeal=appeal, applicant=True)
+            yield Message(
+                event="deadline_overdue",
+                key=f"o{appeal.pk}",
+                appeal=appeal,
+                users=[executor],
+                context={"assignment_due": "01.04.2026"},
+            )
+
+    with CaptureQueriesContext(connection) as one:
+        per_appeal = notify_all(messages(appeals[:1]))
+    with CaptureQueriesContext(connection) as four:
+        assert notify_all(messages(appeals[1:])) == 4 * per_appeal
+    assert per_appeal >= 2 and len(four) == len(one)
+    new = Notification.objects.filter(key__regex=r"^[ko]\d")
+    assert new.count() == 5 * per_appeal
+    assert set(new.values_list("channel", flat=True)) >= {"email", "in_app"}
+    assert notify_all(messages(appeals)) == 5 * per_appeal  # offered again: nothing new
+    assert new.count() == 5 * per_appeal

@@ -150,6 +150,76 @@ def _render(source: str, context: dict[str, Any]) -> str:
     return _compiled(source).render(Context(context, autoescape=False)).strip()
 
 
+@dataclass(frozen=True)
+class Message:
+    """One event to tell: what `notify` takes, for `notify_all`."""
+
+    event: str
+    key: str
+    appeal: "Appeal | None" = None
+    applicant: bool = False
+    users: Sequence[User] = ()
+    organizations: Sequence["Organization"] = ()
+    context: dict[str, Any] | None = None
+
+
+class _Templates:
+    """The templates of each event, read once per event."""
+
+    def __init__(self) -> None:
+        self._by_event: dict[str, dict[str, NotificationTemplate]] = {}
+
+    def of(self, event: str) -> dict[str, NotificationTemplate]:
+        if event not in self._by_event:
+            self._by_event[event] = {
+                template.channel: template
+                for template in NotificationTemplate.objects.filter(event=event)
+            }
+        return self._by_event[event]
+
+
+def _outbox_rows(message: Message, templates: _Templates, moment: datetime) -> list[Notification]:
+    recipients: list[_Recipient] = []
+    if message.applicant:
+        recipients += _applicant_recipients(message.appeal)
+    staff = {user.pk: user for user in [*message.users, *organization_staff(message.organizations)]}
+    recipients += _staff_recipients(staff[pk] for pk in sorted(staff))
+    if not recipients:
+        return []
+    by_channel = templates.of(message.event)
+    base = {**_base_context(message.appeal), **(message.context or {})}
+    rows = []
+    for recipient in recipients:
+        template = by_channel.get(recipient.channel)
+        if template is None:
+            logger.warning(
+                "No %s template for notification event %s", recipient.channel, message.event
+            )
+            continue
+        values = {**base, "recipient": recipient.user}
+        body = _render(template.body, values)
+        subject = " ".join(_render(template.subject, values).split())
+        html = ""
+        if recipient.channel == NotificationChannel.EMAIL:
+            html = render_to_string("notifications/email.html", {"subject": subject, "body": body})
+        rows.append(
+            Notification(
+                key=f"{message.key}:{recipient.channel}:{recipient.label}",
+                event=message.event,
+                channel=recipient.channel,
+                appeal=message.appeal,
+                recipient_user=recipient.user,
+                address=recipient.address,
+                subject=subject,
+                body_text=body,
+                body_html=html,
+                next_attempt_at=moment,
+                created_at=moment,
+            )
+        )
+    return rows
+
+
 def notify(
     *,
     event: str,
@@ -170,53 +240,27 @@ def notify(
     """
     if _suppressed.get():
         return []
-    recipients: list[_Recipient] = []
-    if applicant:
-        recipients += _applicant_recipients(appeal)
-    staff = {user.pk: user for user in [*users, *organization_staff(organizations)]}
-    recipients += _staff_recipients(staff[pk] for pk in sorted(staff))
-    if not recipients:
-        return []
-    templates = {
-        template.channel: template
-        for template in NotificationTemplate.objects.filter(
-            event=event, channel__in={r.channel for r in recipients}
-        )
-    }
-    base = {**_base_context(appeal), **(context or {})}
-    moment = now()
-    rows = []
-    for recipient in recipients:
-        template = templates.get(recipient.channel)
-        if template is None:
-            logger.warning("No %s template for notification event %s", recipient.channel, event)
-            continue
-        values = {**base, "recipient": recipient.user}
-        body = _render(template.body, values)
-        subject = " ".join(_render(template.subject, values).split())
-        html = ""
-        if recipient.channel == NotificationChannel.EMAIL:
-            html = render_to_string("notifications/email.html", {"subject": subject, "body": body})
-        rows.append(
-            Notification(
-                key=f"{key}:{recipient.channel}:{recipient.label}",
-                event=event,
-                channel=recipient.channel,
-                appeal=appeal,
-                recipient_user=recipient.user,
-                address=recipient.address,
-                subject=subject,
-                body_text=body,
-                body_html=html,
-                next_attempt_at=moment,
-                created_at=moment,
-            )
-        )
+    message = Message(event, key, appeal, applicant, list(users), list(organizations), context)
+    rows = _outbox_rows(message, _Templates(), now())
     if not rows:
         return []
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     schedule_delivery()
     return list(Notification.objects.filter(key__in=[row.key for row in rows]).order_by("pk"))
+
+
+def notify_all(messages: Iterable[Message]) -> int:
+    """`notify` for many events at once (the sweeps): each event's templates read once,
+    one INSERT, one delivery run. Returns how many outbox rows were offered (a key
+    already in the outbox is not written again)."""
+    if _suppressed.get():
+        return 0
+    templates, moment = _Templates(), now()
+    rows = [row for message in messages for row in _outbox_rows(message, templates, moment)]
+    if rows:
+        Notification.objects.bulk_create(rows, ignore_conflicts=True)
+        schedule_delivery()
+    return len(rows)
 
 
 def _enqueue_delivery() -> None:

@@ -26,7 +26,13 @@ from vikno.appeals.choices import ACTIVE_ASSIGNMENT_STATES, OPEN_STATUSES
 from vikno.appeals.models import Assignment
 from vikno.core import clock
 from vikno.core.deadlines import Terms
-from vikno.notifications.services import notify, organization_heads, organization_staff
+from vikno.notifications.services import (
+    Message,
+    notify,
+    notify_all,
+    organization_heads,
+    organization_staff,
+)
 from vikno.reference.models import Organization
 from vikno.sweeps.models import AlertKind, DeadlineAlert, DigestRun
 
@@ -137,15 +143,15 @@ def reminders_sweep(now: datetime | None = None) -> int:
 
             def send(batch: list[Assignment], hours: int = hours) -> None:
                 staff = _staff_by_organization({a.organization_id for a in batch})
-                for assignment in batch:
-                    users = [*staff.get(assignment.organization_id, [])]
-                    if assignment.official is not None:
-                        users.append(assignment.official)
-                    notify(
+                notify_all(
+                    Message(
                         event=REMINDER_EVENT,
                         key=f"reminder:{assignment.pk}:{int(assignment.due_at.timestamp())}:{hours}h",
                         appeal=assignment.appeal,
-                        users=users,
+                        users=[
+                            *staff.get(assignment.organization_id, []),
+                            *([assignment.official] if assignment.official is not None else []),
+                        ],
                         context={
                             "assignment": assignment,
                             "organization": assignment.organization,
@@ -153,6 +159,8 @@ def reminders_sweep(now: datetime | None = None) -> int:
                             "hours_before": hours,
                         },
                     )
+                    for assignment in batch
+                )
 
             total += _sweep(due, AlertKind.REMINDER, hours, send)
     return total
@@ -166,23 +174,27 @@ def escalations_sweep(now: datetime | None = None) -> int:
     heads: dict[int, list[User]] = {}
 
     def send(batch: list[Assignment]) -> None:
+        messages = []
         for assignment in batch:
             if assignment.organization_id not in heads:
                 heads[assignment.organization_id] = organization_heads(assignment.organization)
             users = list(heads[assignment.organization_id])
             if assignment.assigned_by is not None and assignment.assigned_by.is_active:
                 users.append(assignment.assigned_by)
-            notify(
-                event=OVERDUE_EVENT,
-                key=f"overdue:{assignment.pk}:{int(assignment.due_at.timestamp())}",
-                appeal=assignment.appeal,
-                users=users,
-                context={
-                    "assignment": assignment,
-                    "organization": assignment.organization,
-                    "assignment_due": _local(assignment.due_at),
-                },
+            messages.append(
+                Message(
+                    event=OVERDUE_EVENT,
+                    key=f"overdue:{assignment.pk}:{int(assignment.due_at.timestamp())}",
+                    appeal=assignment.appeal,
+                    users=users,
+                    context={
+                        "assignment": assignment,
+                        "organization": assignment.organization,
+                        "assignment_due": _local(assignment.due_at),
+                    },
+                )
             )
+        notify_all(messages)
 
     return _sweep(overdue.select_related("assigned_by"), AlertKind.OVERDUE, 0, send)
 
