@@ -70,7 +70,7 @@ def test_queue_pages_do_not_query_per_row(client, world, role, django_assert_max
     with django_assert_max_num_queries(MAX_QUERIES):
         response = client.get("/staff/queues/open/?sort=due")
     assert response.context["page"].paginator.count == 1000
-    assert len(response.context["rows"]) == 50
+    assert len(response.context["rows"]) == 25
 
 
 def test_counts_are_one_query(world, django_assert_num_queries):

@@ -28,7 +28,7 @@ from vikno.staff.queues.counts import QUEUE_ROLES, QUEUES, QUEUES_BY_SLUG, queue
 from vikno.staff.queues.forms import ROUTING, SORTS, QueueFilterForm, executor_organizations
 from vikno.staff.queues.links import appeal_card_url
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25
 _PHONE_LIKE = re.compile(r"^[\d\s()+\-]{10,}$")
 
 
