@@ -142,7 +142,7 @@ def engine_block(record: dict) -> str:
     lines = [
         f"### {engine}",
         "",
-        f"- Date: {record['started']} – {record.get('finished', '?')}; load average at "
+        f"- Date: {record['started']} – {record.get('finished', 'not finished')}; load average at "
         f"start: {record.get('load_avg_at_start', '?')}",
         f"- Command: `{record['command']}` ({record['repeats']} repeats)",
         f"- Machine: {machine.get('cpu', '?')}, {machine.get('cores', '?')} cores, "

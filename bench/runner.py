@@ -31,9 +31,9 @@ SCENARIOS = [
     "indicators",  # 4
     "sweep",  # 3
     "memory",  # 6: the task worker (runs the sweep again on a reset)
-    "registration",  # 1 (bench-http) and the web workers' peak RSS (6)
-    "queue_peer",  # 2: django-helpdesk's ticket list (bench-http)
     "queue",  # 2: Vikno's operator queue and executor inbox (closes open appeals)
+    "registration",  # 1 (bench-http) and the web workers' peak RSS (6)
+    "queue_peer",  # 2: django-helpdesk's ticket list (bench-http, its own tables)
 ]
 RESULTS_DIR = REPO / "var" / "bench" / "results"
 
@@ -213,20 +213,25 @@ def run(args: argparse.Namespace) -> dict:
         for figure in figures:
             print(f"    {figure.label} [{figure.point}] {figure.metric}: {figure.samples}")
         record["figures"] += [asdict(figure) for figure in figures]
+        # Saved after every scenario: a long run stopped midway keeps what it measured.
+        save(record, args)
     record["finished"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    save(record, args)
+    return record
+
+
+def save(record: dict, args: argparse.Namespace) -> None:
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    path = RESULTS_DIR / f"{size}-{args.engine}.json"
+    path = RESULTS_DIR / f"{record['size']}-{record['engine']}.json"
     path.write_text(json.dumps(record, indent=1, ensure_ascii=False), encoding="utf-8")
     print(f"==> figures saved in {path}", flush=True)
-    return record
+    if not args.no_report:
+        from bench import report
+
+        print(f"==> {report.update(record)} updated", flush=True)
 
 
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
     record = run(args)
-    if not args.no_report:
-        from bench import report
-
-        target = report.update(record)
-        print(f"==> {target} updated", flush=True)
     return 1 if record["errors"] else 0
