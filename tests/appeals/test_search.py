@@ -12,10 +12,10 @@ from vikno.appeals.models import Appeal
 from vikno.appeals.search import (
     document_for,
     index_ensure,
-    matching,
     rebuild_index,
     stem,
     terms,
+    text_condition,
 )
 from vikno.appeals.selectors import AppealFilter, appeal_list
 from vikno.appeals.services import Preprocessing
@@ -175,11 +175,11 @@ def test_empty_text_filters_nothing(appeals):
     ]
 
 
-def test_matching_narrows_any_queryset(appeals):
+def test_the_text_condition_narrows_any_queryset(appeals):
     heating, pipe = appeals["heating"], appeals["pipe"]
     qs = Appeal.objects.order_by("received_at")
-    assert numbers(matching(qs, "труби")) == [heating.number, pipe.number]
-    assert numbers(matching(qs, "!!!")) == []
+    assert numbers(qs.filter(text_condition("труби"))) == [heating.number, pipe.number]
+    assert numbers(qs.filter(text_condition("!!!"))) == []
 
 
 def test_pager_count_uses_the_index(appeals):

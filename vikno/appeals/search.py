@@ -17,7 +17,7 @@ import re
 import unicodedata
 
 from django.db import connection
-from django.db.models import BooleanField, Q, QuerySet
+from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 
 from vikno.core.text import fold, normalize_phone
@@ -108,14 +108,6 @@ def document_for(*, text: str, address: str) -> str:
 def _fts_query(query_terms: list[str]) -> str:
     # Every term quoted: FTS5 syntax in what people type ("NEAR", "*", ":", "-") is text.
     return " AND ".join('"' + term.replace('"', '""') + '"' for term in query_terms)
-
-
-def matching(qs: QuerySet, query: str) -> QuerySet:
-    """`qs` narrowed to appeals whose text or address holds every word of `query`."""
-    query_terms = terms(query)
-    if not query_terms:
-        return qs.none()
-    return qs.filter(match_condition(query_terms))
 
 
 # Above this many full-text hits, SQLite finds the newest page faster by walking the
