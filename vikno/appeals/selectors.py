@@ -65,6 +65,17 @@ def appeal_list(filters: AppealFilter) -> QuerySet[Appeal]:
     return qs.order_by("-received_at", "-id")
 
 
+def _in_order(rows, ids: list[int]) -> list:
+    """`rows` (read by id) in the order of `ids`: a page is sorted on ids alone, then read."""
+    by_id = {row.pk: row for row in rows}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def appeal_rows(ids: list[int]) -> list[Appeal]:
+    """These appeals with what a list row shows, in the order given."""
+    return _in_order(Appeal.objects.with_card().filter(pk__in=ids), ids)
+
+
 def appeal_get(number: str) -> Appeal | None:
     return Appeal.objects.with_card().filter(number=number).first()
 
@@ -165,8 +176,7 @@ def inbox_assignments(organization_id: int, state: str | None = None) -> QuerySe
 def inbox_rows(organization_id: int, ids: list[int]) -> list[Assignment]:
     """These rows of the inbox (ids of `inbox_assignments`), in the order given."""
     rows = _inbox_rows(Assignment.objects.filter(organization_id=organization_id, pk__in=ids))
-    by_id = {row.pk: row for row in rows}
-    return [by_id[pk] for pk in ids if pk in by_id]
+    return _in_order(rows, ids)
 
 
 def inbox_assignment(organization_id: int, pk: int) -> Assignment | None:

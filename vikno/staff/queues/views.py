@@ -18,7 +18,7 @@ from vikno.appeals.permissions import (
     sees_personal_data,
     visible_appeals,
 )
-from vikno.appeals.selectors import AppealFilter, appeal_list
+from vikno.appeals.selectors import AppealFilter, appeal_list, appeal_rows
 from vikno.appeals.services import appeal_forward
 from vikno.core.clock import now
 from vikno.core.deadlines import due_soon_threshold
@@ -88,9 +88,7 @@ def _render_queue(request, current, *, results=None, status=200) -> HttpResponse
     # seconds (bench/, scenario 2).
     ordered = qs.order_by(*SORTS[sort][0]).values_list("pk", flat=True)
     page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
-    ids = list(page.object_list)
-    by_id = Appeal.objects.with_card().in_bulk(ids)
-    appeals = [by_id[pk] for pk in ids if pk in by_id]
+    appeals = appeal_rows(list(page.object_list))
     people = personal_data_visible(user, [a.pk for a in appeals]) if may_see_people else set()
     rows = [
         Row(
