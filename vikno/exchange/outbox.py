@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 
-from vikno.appeals.choices import EventKind
+from vikno.appeals.choices import Channel, EventKind
 from vikno.core.clock import now
 from vikno.exchange.models import (
     ExchangeLink,
@@ -60,7 +60,13 @@ def event_recorded(event: "AppealEvent") -> None:
         ).first()
         if peer is not None:
             _hand_down(peer, appeal, event)
-    if event.from_status and event.from_status != event.to_status:
+    # Only appeals handed down to us (channel "upstream") have an inbound link: the other
+    # appeals' status changes cost no query here.
+    if (
+        appeal.channel == Channel.UPSTREAM
+        and event.from_status
+        and event.from_status != event.to_status
+    ):
         links = ExchangeLink.objects.filter(
             appeal_id=appeal.pk,
             direction=LinkDirection.IN,
