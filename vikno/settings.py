@@ -204,6 +204,9 @@ VIKNO_TERMS = {
     "DUE_SOON_HOURS": int(os.environ.get("VIKNO_DUE_SOON_HOURS", "72")),
 }
 VIKNO_NUMBER_DIGITS = 7
+# Queue tabs, the inbox and long lists count up to this many rows and then say "1,000+"
+# (vikno.core.paging): a page costs the same however long the backlog.
+VIKNO_COUNT_CAP = int(os.environ.get("VIKNO_COUNT_CAP", "1000"))
 VIKNO_ATTACHMENTS = {
     "MAX_BYTES": int(os.environ.get("VIKNO_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))),
     "MAX_FILES": int(os.environ.get("VIKNO_ATTACHMENT_MAX_FILES", "5")),

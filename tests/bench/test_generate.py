@@ -12,6 +12,7 @@ from vikno.appeals.models import Appeal, AppealEvent, Assignment, NumberSequence
 from vikno.appeals.selectors import AppealFilter, appeal_history, appeal_list, inbox_counts
 from vikno.appeals.services import appeal_register
 from vikno.core.clock import now
+from vikno.core.paging import CappedCount
 from vikno.feedback.models import Rating
 from vikno.reference.models import Category
 
@@ -73,7 +74,8 @@ def test_the_inbox_and_the_search_read_the_generated_rows(summary):
         state__in=sorted(ACTIVE_ASSIGNMENT_STATES),
         appeal__status__in=sorted(OPEN_STATUSES),
     ).count()
-    assert inbox_counts(executor.organization_id, now())["all"] == active > 0
+    counted = inbox_counts(executor.organization_id, now())["all"]
+    assert counted == CappedCount(active) != CappedCount(0)
     pipes = appeal_list(AppealFilter(text="трубу"))
     assert pipes.count() > 0
     assert all("труб" in appeal.text.lower() for appeal in pipes)

@@ -10,6 +10,7 @@ from tests.factories import applicant_data
 from vikno.appeals import services
 from vikno.appeals.choices import Channel, Kind
 from vikno.core.clock import now, travel
+from vikno.core.paging import CappedCount
 from vikno.staff.queues.counts import QUEUES
 
 PAGES = [f"/staff/queues/{q.slug}/" for q in QUEUES] + [
@@ -18,7 +19,7 @@ PAGES = [f"/staff/queues/{q.slug}/" for q in QUEUES] + [
     "/staff/queues/open/?page=3",
 ]
 # Session and user, the menu's count, the tab counts, the filter choices (categories,
-# organizations, territories), the page's count and rows: 9. Each tree filter adds a query
+# organizations, territories), the page's count, ids and rows: 10. Each tree filter adds a query
 # per level of its tree (the category, organization and territory subtrees): a few more.
 MAX_QUERIES = 20
 
@@ -69,7 +70,7 @@ def test_queue_pages_do_not_query_per_row(client, world, role, django_assert_max
     assert max(many.values()) <= MAX_QUERIES
     with django_assert_max_num_queries(MAX_QUERIES):
         response = client.get("/staff/queues/open/?sort=due")
-    assert response.context["page"].paginator.count == 1000
+    assert response.context["page"].count == CappedCount(1000)
     assert len(response.context["rows"]) == 25
 
 
@@ -80,5 +81,5 @@ def test_counts_are_one_query(world, django_assert_num_queries):
 
     with django_assert_num_queries(1):
         counts = queue_counts(world["users"]["operator"])
-    assert counts["open"] == 40
-    assert counts["preprocess"] == 36
+    assert counts["open"] == CappedCount(40)
+    assert counts["preprocess"] == CappedCount(36)

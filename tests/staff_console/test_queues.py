@@ -10,6 +10,7 @@ from vikno.accounts.models import Role
 from vikno.appeals.choices import Channel, Kind, Status
 from vikno.appeals.models import Appeal, AppealEvent, Assignment
 from vikno.core.clock import now, travel
+from vikno.core.paging import CappedCount
 from vikno.staff.queues.counts import queue_counts
 
 
@@ -81,7 +82,7 @@ def test_counts_are_exact_in_the_tabs_and_the_menu(client, world, board):
     counts = queue_counts(operator)
     html = client.get("/staff/queues/open/").content.decode()
 
-    assert counts == {slug: len(keys) for slug, keys in EXPECTED.items()}
+    assert counts == {slug: CappedCount(len(keys)) for slug, keys in EXPECTED.items()}
     for slug, count in counts.items():
         assert f'<span class="badge" data-count="{slug}">{count}</span>' in html
     assert '<span class="badge">3</span>' in html  # the menu's "Queues" badge: to pre-process
@@ -101,12 +102,12 @@ def test_a_supervisor_bound_to_an_organization_sees_its_subtree_only(client, wor
 
     assert names(board, listed(client, "open")) == ["executed", "returned"]
     assert queue_counts(head) == {
-        "preprocess": 0,
-        "returned": 1,
-        "verification": 1,
-        "due-soon": 0,
-        "overdue": 0,
-        "open": 2,
+        "preprocess": CappedCount(0),
+        "returned": CappedCount(1),
+        "verification": CappedCount(1),
+        "due-soon": CappedCount(0),
+        "overdue": CappedCount(0),
+        "open": CappedCount(2),
     }
 
 
@@ -276,3 +277,38 @@ def test_which_roles_see_personal_data_at_all(world, role, expected):
     from vikno.appeals.permissions import sees_personal_data
 
     assert sees_personal_data(world["users"][role]) is expected
+
+
+def test_over_the_cap_the_tabs_say_more_than_and_the_pages_go_on(client, world, board, settings):
+    settings.VIKNO_COUNT_CAP = 2
+    client.force_login(world["users"]["operator"])
+
+    response = client.get("/staff/queues/open/")
+    html = response.content.decode()
+
+    # 7 open appeals, 3 to pre-process, 1 returned: counted up to 2.
+    assert '<span class="badge" data-count="open" title="more than 2">2+</span>' in html
+    assert '<span class="badge" data-count="preprocess" title="more than 2">2+</span>' in html
+    assert '<span class="badge" data-count="returned">1</span>' in html
+    assert "More than 2 appeals" in html
+    assert response.context["page"].count == CappedCount(2, more=True)
+    assert len(response.context["rows"]) == 7  # one page of 25: the page is not capped
+    assert 'rel="next"' not in html
+
+
+def test_past_the_cap_a_page_shows_its_number_without_a_total(
+    client, world, board, settings, monkeypatch
+):
+    settings.VIKNO_COUNT_CAP = 2
+    monkeypatch.setattr("vikno.staff.queues.views.PAGE_SIZE", 3)
+    client.force_login(world["users"]["operator"])
+
+    seen = []
+    for number in (1, 2, 3):
+        response = client.get("/staff/queues/open/", {"page": number})
+        html = response.content.decode()
+        seen += numbers_in(html)
+        assert f"Page {number}<" in html
+        assert ('rel="next"' in html) == (number < 3)
+        assert ('rel="prev"' in html) == (number > 1)
+    assert names(board, seen) == sorted(EXPECTED["open"])

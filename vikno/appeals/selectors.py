@@ -1,17 +1,30 @@
 """Reads of the appeals registry: lists, filters, duplicates, the public view."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
-from vikno.appeals.choices import OPEN_STATUSES, PUBLIC_EVENT_KINDS, Status
-from vikno.appeals.models import Appeal, AppealEvent
+from vikno.appeals.choices import (
+    ACTIVE_ASSIGNMENT_STATES,
+    OPEN_STATUSES,
+    PUBLIC_EVENT_KINDS,
+    AssignmentState,
+    Status,
+)
+from vikno.appeals.models import (
+    Appeal,
+    AppealEvent,
+    Assignment,
+    ExtensionRequest,
+    ExtensionRequestState,
+)
 from vikno.appeals.search import text_condition
-from vikno.core.clock import now
+from vikno.core.clock import now, start_of_local_day
 from vikno.core.deadlines import due_soon_threshold
+from vikno.core.paging import CappedCount, capped_counts
 from vikno.core.text import address_key, normalize_phone
-from vikno.reference.models import Category, Organization, Territory
+from vikno.reference.models import Category, Organization, OrganizationKind, Territory
 from vikno.reference.selectors import subtree_ids
 
 
@@ -135,21 +148,6 @@ def appeals_of_phone(phone: str, *, open_only: bool, limit: int = 20) -> QuerySe
 
 
 # --- executor inbox and supervisor control ------------------------------------------------
-# Imports here keep this block apart from the rest of the file.
-
-from django.db.models import Count, OuterRef, Subquery  # noqa: E402
-
-from vikno.appeals.choices import (  # noqa: E402
-    ACTIVE_ASSIGNMENT_STATES,
-    AssignmentState,
-)
-from vikno.appeals.choices import OPEN_STATUSES as _OPEN_STATUSES  # noqa: E402
-from vikno.appeals.models import (  # noqa: E402
-    Assignment,
-    ExtensionRequest,
-    ExtensionRequestState,
-)
-from vikno.reference.models import OrganizationKind  # noqa: E402
 
 INBOX_STATES = (AssignmentState.PENDING, AssignmentState.ACCEPTED, AssignmentState.IN_WORK)
 
@@ -157,7 +155,7 @@ INBOX_STATES = (AssignmentState.PENDING, AssignmentState.ACCEPTED, AssignmentSta
 def _active_assignments() -> QuerySet[Assignment]:
     """Assignments someone still owes work on: active, on an appeal that is still open."""
     return Assignment.objects.filter(
-        state__in=list(ACTIVE_ASSIGNMENT_STATES), appeal__status__in=list(_OPEN_STATUSES)
+        state__in=list(ACTIVE_ASSIGNMENT_STATES), appeal__status__in=list(OPEN_STATUSES)
     )
 
 
@@ -200,18 +198,19 @@ def _inbox_rows(qs: QuerySet[Assignment]) -> QuerySet[Assignment]:
     )
 
 
-def inbox_counts(organization_id: int, at: datetime) -> dict[str, int]:
-    """How many of an organization's open assignments are in each state, and overdue: one query."""
-    return (
-        _active_assignments()
-        .filter(organization_id=organization_id)
-        .aggregate(
-            all=Count("id"),
-            pending=Count("id", filter=Q(state=AssignmentState.PENDING)),
-            accepted=Count("id", filter=Q(state=AssignmentState.ACCEPTED)),
-            in_work=Count("id", filter=Q(state=AssignmentState.IN_WORK)),
-            overdue=Count("id", filter=Q(due_at__lt=at)),
-        )
+def inbox_counts(organization_id: int, at: datetime) -> dict[str, CappedCount]:
+    """How many of an organization's open assignments are in each state, and overdue, up to
+    the cap (vikno.core.paging): one capped COUNT each, so the inbox costs the same with a
+    backlog of 400 as of 40,000. One query."""
+    active = _active_assignments().filter(organization_id=organization_id)
+    return capped_counts(
+        {
+            "all": active,
+            "pending": active.filter(state=AssignmentState.PENDING),
+            "accepted": active.filter(state=AssignmentState.ACCEPTED),
+            "in_work": active.filter(state=AssignmentState.IN_WORK),
+            "overdue": active.filter(due_at__lt=at),
+        }
     )
 
 
@@ -224,7 +223,7 @@ def control_board(organization_ids: set[int] | None, at: datetime) -> QuerySet[O
     soon = due_soon_threshold(at)
     active = Q(
         assignments__state__in=list(ACTIVE_ASSIGNMENT_STATES),
-        assignments__appeal__status__in=list(_OPEN_STATUSES),
+        assignments__appeal__status__in=list(OPEN_STATUSES),
     )
     qs = Organization.objects.exclude(kind=OrganizationKind.EXTERNAL)
     if organization_ids is not None:
@@ -277,10 +276,6 @@ def appeal_pending_extensions(appeal: Appeal) -> QuerySet[ExtensionRequest]:
 
 
 # --- statistics ---------------------------------------------------------------------------
-
-from datetime import date, timedelta  # noqa: E402
-
-from vikno.core.clock import start_of_local_day  # noqa: E402
 
 COUNT_DIMENSIONS = {
     "category": "category_id",

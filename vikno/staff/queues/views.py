@@ -4,7 +4,6 @@ import re
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -23,6 +22,7 @@ from vikno.appeals.services import appeal_forward
 from vikno.core.clock import now
 from vikno.core.deadlines import due_soon_threshold
 from vikno.core.errors import ServiceError
+from vikno.core.paging import CappedCount, capped_page
 from vikno.staff.access import staff_view
 from vikno.staff.queues.counts import QUEUE_ROLES, QUEUES, QUEUES_BY_SLUG, queue_counts
 from vikno.staff.queues.forms import ROUTING, SORTS, QueueFilterForm, executor_organizations
@@ -87,7 +87,7 @@ def _render_queue(request, current, *, results=None, status=200) -> HttpResponse
     # rows with what they show: sorting whole rows of 400,000 open appeals to keep 50 took
     # seconds (bench/, scenario 2).
     ordered = qs.order_by(*SORTS[sort][0]).values_list("pk", flat=True)
-    page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = capped_page(ordered, request.GET.get("page"), PAGE_SIZE)
     appeals = appeal_rows(list(page.object_list))
     people = personal_data_visible(user, [a.pk for a in appeals]) if may_see_people else set()
     rows = [
@@ -114,7 +114,7 @@ def _render_queue(request, current, *, results=None, status=200) -> HttpResponse
         "due": {"due": "ascending", "-due": "descending"}.get(sort, "none"),
     }
     context = {
-        "queues": [(q, counts.get(q.slug, 0)) for q in QUEUES],
+        "queues": [(q, counts.get(q.slug, CappedCount(0))) for q in QUEUES],
         "current": current,
         "form": form,
         "rows": rows,
