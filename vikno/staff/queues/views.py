@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from vikno.appeals.choices import Priority
+from vikno.appeals.choices import Channel, Kind, Priority, Status
 from vikno.appeals.models import Appeal
 from vikno.appeals.permissions import (
     may,
@@ -38,6 +38,15 @@ class Row:
     card_url: str
     urgency: str  # "overdue", "due-soon" or "ok" (closed appeals: "")
     show_person: bool
+    kind: str
+    channel: str
+    status: str
+
+
+def _labels(choices) -> dict[str, str]:
+    """A field's choices as {value: label} in the current language, made once per page
+    (get_FOO_display rebuilds its dict on every call: 75 times a page)."""
+    return {value: str(label) for value, label in choices}
 
 
 def _urgency(appeal: Appeal, moment, soon) -> str:
@@ -90,12 +99,20 @@ def _render_queue(request, current, *, results=None, status=200) -> HttpResponse
     page = capped_page(ordered, request.GET.get("page"), PAGE_SIZE)
     appeals = appeal_rows(list(page.object_list))
     people = personal_data_visible(user, [a.pk for a in appeals]) if may_see_people else set()
+    kinds, channels, statuses = (
+        _labels(Kind.choices),
+        _labels(Channel.choices),
+        _labels(Status.choices),
+    )
     rows = [
         Row(
             appeal=a,
             card_url=appeal_card_url(a.number),
             urgency=_urgency(a, moment, soon),
             show_person=a.pk in people,
+            kind=kinds.get(a.kind, a.kind),
+            channel=channels.get(a.channel, a.channel),
+            status=statuses.get(a.status, a.status),
         )
         for a in appeals
     ]
