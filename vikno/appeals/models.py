@@ -26,6 +26,11 @@ from vikno.appeals.choices import (
 )
 from vikno.core.deadlines import Term
 
+# "The appeal is still being considered", written always the same way (statuses sorted): a
+# partial index on open appeals is used only where the query's condition is recognisably
+# the index's.
+OPEN_CONDITION = Q(status__in=sorted(OPEN_STATUSES))
+
 
 class Applicant(models.Model):
     """The person or body who wrote: a citizen, a legal entity, a sole proprietor (ФОП)
@@ -66,7 +71,7 @@ class Applicant(models.Model):
 
 class AppealQuerySet(models.QuerySet):
     def open(self):
-        return self.filter(status__in=OPEN_STATUSES)
+        return self.filter(OPEN_CONDITION)
 
     def overdue(self, at):
         return self.open().filter(due_at__lt=at)
@@ -186,6 +191,16 @@ class Appeal(models.Model):
             models.Index(
                 fields=["parent"], name="appeal_merged_into", condition=Q(parent__isnull=False)
             ),
+            # Open appeals only, in the queues' two orders: a page of a queue (filtered or
+            # not) walks these and stops after its 25 rows, however many appeals are open or
+            # closed (bench/, scenario 2). The status list is the queues' (sorted), so both
+            # SQLite and PostgreSQL see that a queue's condition implies the index's.
+            models.Index(fields=["due_at", "id"], name="appeal_open_due", condition=OPEN_CONDITION),
+            models.Index(
+                fields=["received_at", "id"],
+                name="appeal_open_received",
+                condition=OPEN_CONDITION,
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -270,7 +285,16 @@ class Assignment(models.Model):
         verbose_name = _("assignment")
         verbose_name_plural = _("assignments")
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["organization", "state"], name="assignment_org_state")]
+        indexes = [
+            models.Index(fields=["organization", "state"], name="assignment_org_state"),
+            # An organization's open work by due time (the inbox): a page and its counts
+            # read only the active assignments (bench/, scenario 2).
+            models.Index(
+                fields=["organization", "due_at", "id"],
+                name="assignment_active_due",
+                condition=Q(state__in=sorted(ACTIVE_ASSIGNMENT_STATES)),
+            ),
+        ]
         constraints = [
             # One lead executor at a time; a returned or cancelled one makes room.
             models.UniqueConstraint(

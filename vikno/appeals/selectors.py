@@ -155,7 +155,7 @@ INBOX_STATES = (AssignmentState.PENDING, AssignmentState.ACCEPTED, AssignmentSta
 def _active_assignments() -> QuerySet[Assignment]:
     """Assignments someone still owes work on: active, on an appeal that is still open."""
     return Assignment.objects.filter(
-        state__in=list(ACTIVE_ASSIGNMENT_STATES), appeal__status__in=list(OPEN_STATUSES)
+        state__in=sorted(ACTIVE_ASSIGNMENT_STATES), appeal__status__in=sorted(OPEN_STATUSES)
     )
 
 
