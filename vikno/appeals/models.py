@@ -24,12 +24,14 @@ from vikno.appeals.choices import (
     ReplyChannel,
     Status,
 )
+from vikno.core import lookups  # noqa: F401 - registers __among, used below
 from vikno.core.deadlines import Term
 
-# "The appeal is still being considered", written always the same way (statuses sorted): a
-# partial index on open appeals is used only where the query's condition is recognisably
-# the index's.
-OPEN_CONDITION = Q(status__in=sorted(OPEN_STATUSES))
+# "The appeal is still being considered" and "someone still owes work on the assignment",
+# each written one way, as literals (vikno.core.lookups): a partial index on open work is
+# used only where the query's condition is recognisably the index's.
+OPEN_CONDITION = Q(status__among=sorted(OPEN_STATUSES))
+ACTIVE_CONDITION = Q(state__among=sorted(ACTIVE_ASSIGNMENT_STATES))
 
 
 class Applicant(models.Model):
@@ -292,7 +294,7 @@ class Assignment(models.Model):
             models.Index(
                 fields=["organization", "due_at", "id"],
                 name="assignment_active_due",
-                condition=Q(state__in=sorted(ACTIVE_ASSIGNMENT_STATES)),
+                condition=ACTIVE_CONDITION,
             ),
         ]
         constraints = [

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import migrations, models
 
+import vikno.core.lookups  # noqa: F401 - __among in the conditions below
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -17,7 +19,7 @@ class Migration(migrations.Migration):
             index=models.Index(
                 condition=models.Q(
                     (
-                        "status__in",
+                        "status__among",
                         [
                             "accepted",
                             "executed",
@@ -38,7 +40,7 @@ class Migration(migrations.Migration):
             index=models.Index(
                 condition=models.Q(
                     (
-                        "status__in",
+                        "status__among",
                         [
                             "accepted",
                             "executed",
@@ -57,7 +59,7 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="assignment",
             index=models.Index(
-                condition=models.Q(("state__in", ["accepted", "in_work", "pending"])),
+                condition=models.Q(("state__among", ["accepted", "in_work", "pending"])),
                 fields=["organization", "due_at", "id"],
                 name="assignment_active_due",
             ),

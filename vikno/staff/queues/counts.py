@@ -12,8 +12,8 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from vikno.accounts.models import Role
-from vikno.appeals.choices import OPEN_STATUSES, Status
-from vikno.appeals.models import Appeal
+from vikno.appeals.choices import Status
+from vikno.appeals.models import OPEN_CONDITION, Appeal
 from vikno.appeals.permissions import role_of, visible_appeals
 from vikno.core.clock import now
 from vikno.core.deadlines import due_soon_threshold
@@ -30,7 +30,7 @@ class Queue:
     hint: str
 
     def condition(self, moment: datetime) -> Q:
-        open_ = Q(status__in=sorted(OPEN_STATUSES))
+        open_ = OPEN_CONDITION
         match self.slug:
             case "preprocess":
                 return Q(status=Status.REGISTERED)
