@@ -760,6 +760,9 @@ def generate(*, size: int, seed: int = 20260601, open_share: float = 0.4) -> dic
         connection, [Applicant, Appeal, Assignment, AppealEvent, Rating, FeedbackRequest]
     )
     search_rebuilt = _rebuild_search_index()
+    from vikno.statistics.services import tallies_rebuild
+
+    tally_days = tallies_rebuild()
     _analyze(connection)
     summary = {
         "size": size,
@@ -772,6 +775,7 @@ def generate(*, size: int, seed: int = 20260601, open_share: float = 0.4) -> dic
         "due_soon": counts["due_soon"],
         "search_document": with_document,
         "search_index_rebuilt": search_rebuilt,
+        "tally_days": tally_days,
         "load_seconds": round(loaded, 1),
         "total_seconds": round(time.perf_counter() - started, 1),
         "operator_id": operator_id,

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "vikno.notifications",
     "vikno.holidays",
     "vikno.feedback",
+    "vikno.statistics",
     "vikno.api",
     "vikno.public",
     "vikno.staff",

@@ -2,7 +2,7 @@
 
 Vikno: vikno.feedback.selectors.indicators (share answered late, complaints per 1000,
 average rating, confirmations: three aggregate queries) and
-vikno.appeals.selectors.appeal_counts by category, executor and territory, for the last
+vikno.statistics.selectors.appeal_counts by category, executor and territory, for the last
 365 days. Baselines: the same numbers by hand-written SQL (conditional aggregates and a
 GROUP BY) over the same rows. Target: p50 under 300 ms and under 3× the SQL.
 """
@@ -28,10 +28,11 @@ def run(ctx: Context) -> list[Figure]:
 
     from vikno.appeals.choices import FINAL_STATUSES, OPEN_STATUSES
     from vikno.appeals.models import Appeal
-    from vikno.appeals.selectors import COUNT_DIMENSIONS, appeal_counts
     from vikno.core.clock import local_date, now, start_of_local_day
     from vikno.feedback.models import FeedbackRequest, Rating
     from vikno.feedback.selectors import indicators
+    from vikno.statistics.selectors import appeal_counts
+    from vikno.statistics.services import COLUMNS
 
     moment = now()
     date_to = local_date(moment)
@@ -81,7 +82,7 @@ def run(ctx: Context) -> list[Figure]:
     cases = [
         ("indicators (share late, complaints per 1000, rating)", vikno_indicators, raw_indicators)
     ]
-    for by, column in COUNT_DIMENSIONS.items():
+    for by, column in COLUMNS.items():
 
         def vikno_counts(by: str = by) -> None:
             appeal_counts(date_from=date_from, date_to=date_to, by=by)

@@ -1,7 +1,7 @@
 """Reads of the appeals registry: lists, filters, duplicates, the public view."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
@@ -21,7 +21,7 @@ from vikno.appeals.models import (
     ExtensionRequestState,
 )
 from vikno.appeals.search import text_condition
-from vikno.core.clock import now, start_of_local_day
+from vikno.core.clock import now
 from vikno.core.deadlines import due_soon_threshold
 from vikno.core.paging import CappedCount, capped_counts
 from vikno.core.text import address_key, normalize_phone
@@ -279,27 +279,3 @@ def appeal_pending_extensions(appeal: Appeal) -> QuerySet[ExtensionRequest]:
 
 
 # --- statistics ---------------------------------------------------------------------------
-
-COUNT_DIMENSIONS = {
-    "category": "category_id",
-    "executor": "executor_id",
-    "territory": "territory_id",
-}
-
-
-def appeal_counts(*, date_from: date, date_to: date, by: str) -> list[tuple[int | None, int]]:
-    """How many appeals were received from `date_from` to `date_to` (local dates, both
-    included) per category, executing organization or territory (`by`): one GROUP BY,
-    as (id or None, count), the most frequent first."""
-    column = COUNT_DIMENSIONS[by]
-    rows = (
-        Appeal.objects.filter(
-            received_at__gte=start_of_local_day(date_from),
-            received_at__lt=start_of_local_day(date_to + timedelta(days=1)),
-        )
-        .order_by()
-        .values(column)
-        .annotate(count=Count("pk"))
-        .values_list(column, "count")
-    )
-    return sorted(rows, key=lambda row: (-row[1], row[0] is None, row[0] or 0))

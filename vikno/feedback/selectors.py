@@ -3,12 +3,10 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Avg, Count, F, Q
-
-from vikno.appeals.choices import FINAL_STATUSES, OPEN_STATUSES, Kind
-from vikno.appeals.models import Appeal
+from vikno.appeals.models import OPEN_CONDITION, Appeal
 from vikno.core.clock import start_of_local_day
-from vikno.feedback.models import FeedbackRequest, Rating
+from vikno.feedback.models import FeedbackRequest
+from vikno.statistics.selectors import tally_sums
 
 MAX_TOKEN_LENGTH = 64
 
@@ -46,37 +44,30 @@ def indicators(
 ) -> Indicators:
     """Quality indicators of the appeals received from `date_from` to `date_to` (local
     dates, both included), of the organizations given (their `executor`), or of all.
-    Three aggregate queries; definitions in docs/feedback.md."""
-    appeals = Appeal.objects.filter(
+    Definitions in docs/feedback.md. Sums of the daily tallies (vikno.statistics), plus the
+    one part that depends on the moment `at`: open appeals already past their term."""
+    sums = tally_sums(date_from=date_from, date_to=date_to, organization_ids=organization_ids)
+    open_late = Appeal.objects.filter(
+        OPEN_CONDITION,
+        due_at__lt=at,
         received_at__gte=start_of_local_day(date_from),
         received_at__lt=start_of_local_day(date_to + timedelta(days=1)),
     )
     if organization_ids is not None:
-        appeals = appeals.filter(executor_id__in=organization_ids)
-    late = Q(status__in=list(FINAL_STATUSES), closed_at__gt=F("due_at")) | Q(
-        status__in=list(OPEN_STATUSES), due_at__lt=at
-    )
-    counts = appeals.aggregate(
-        total=Count("pk"),
-        late=Count("pk", filter=late),
-        complaints=Count("pk", filter=Q(kind=Kind.COMPLAINT)),
-    )
-    ratings = Rating.objects.filter(appeal__in=appeals.values("pk")).aggregate(
-        count=Count("pk"), average=Avg("score")
-    )
-    feedback = FeedbackRequest.objects.filter(
-        appeal__in=appeals.values("pk"), answered_at__isnull=False
-    ).aggregate(answered=Count("pk"), confirmed=Count("pk", filter=Q(confirmed=True)))
-    total = counts["total"]
+        open_late = open_late.filter(executor_id__in=organization_ids)
+    total = sums["received"]
+    late = sums["closed_late"] + open_late.count()
+    ratings = sums["ratings"]
+    answered, confirmed = sums["feedback_answered"], sums["feedback_confirmed"]
     return Indicators(
         total=total,
-        answered_late=counts["late"],
-        answered_late_share=_ratio(counts["late"], total),
-        complaints=counts["complaints"],
-        complaints_per_1000=_ratio(counts["complaints"], total, 1000),
-        ratings=ratings["count"],
-        average_rating=round(ratings["average"], 2) if ratings["average"] is not None else None,
-        feedback_answered=feedback["answered"],
-        feedback_confirmed=feedback["confirmed"],
-        confirmation_rate=_ratio(feedback["confirmed"], feedback["answered"]),
+        answered_late=late,
+        answered_late_share=_ratio(late, total),
+        complaints=sums["complaints"],
+        complaints_per_1000=_ratio(sums["complaints"], total, 1000),
+        ratings=ratings,
+        average_rating=round(sums["rating_sum"] / ratings, 2) if ratings else None,
+        feedback_answered=answered,
+        feedback_confirmed=confirmed,
+        confirmation_rate=_ratio(confirmed, answered),
     )

@@ -217,13 +217,17 @@ def rating_create(
             raise InvalidTransition(_("This appeal has already been rated."), code="already_rated")
         try:
             with transaction.atomic():
-                return Rating.objects.create(
+                rating = Rating.objects.create(
                     appeal=appeal,
                     score=score,
                     comment=comment,
                     is_complaint_about_handling=is_complaint_about_handling,
                     created_at=clock.now(),
                 )
+                # The rating is part of the appeal's record: its updated_at moves, so the
+                # daily tallies (vikno.statistics) count the new score.
+                appeal.save(update_fields=["updated_at"])
+                return rating
         except IntegrityError:
             raise InvalidTransition(
                 _("This appeal has already been rated."), code="already_rated"

@@ -1,0 +1,12 @@
+"""Durable-queue task of the statistics: the tallies kept fresh every minute, so a read
+rarely has more than a minute of changes to fold in."""
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from vikno.statistics.services import tallies_refresh
+
+
+@db_periodic_task(crontab(minute="*"))
+def tallies_refresh_task() -> None:
+    tallies_refresh()
