@@ -203,6 +203,8 @@ class Appeal(models.Model):
                 name="appeal_open_received",
                 condition=OPEN_CONDITION,
             ),
+            # What changed since the daily tallies were last refreshed (vikno.statistics).
+            models.Index(fields=["updated_at"], name="appeal_updated"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -4,9 +4,10 @@ the worker, and `manage.py tallies_rebuild`.
 Nothing else needs to know about the tallies. Every write that changes what they count —
 registration, a new executor or category, closing, a rating, a feedback answer — saves
 the appeal, so its `updated_at` moves (rating_create saves the appeal for this). A refresh
-recomputes the days of receipt of the appeals updated since the last refresh, with a
-margin: a transaction that stamped `updated_at` before the last refresh began but
-committed after it is still seen by the next one.
+recomputes the days of receipt of the appeals updated since the last refresh: on a read
+only those (usually today and a few more, nothing to write when nothing changed); in the
+worker with a margin, so a transaction that stamped `updated_at` before a refresh began
+but committed after it is counted within a minute.
 """
 
 from datetime import date, timedelta
@@ -31,16 +32,23 @@ COLUMNS = {
 }
 
 
-def tallies_refresh() -> int:
-    """Bring the tallies up to date; returns how many days were recomputed."""
+def _changed_since(mark: TallyMark | None, margin: timedelta):
+    if mark is None or mark.refreshed_at is None:
+        return Appeal.objects.all()
+    return Appeal.objects.filter(updated_at__gte=mark.refreshed_at - margin)
+
+
+def tallies_refresh(*, margin: timedelta = timedelta(0)) -> int:
+    """Bring the tallies up to date; returns how many days were recomputed. With nothing
+    changed it only reads (the index on updated_at): no write lock on a report's read."""
+    if not _changed_since(TallyMark.objects.filter(pk=1).first(), margin).exists():
+        return 0
     with transaction.atomic():
         mark, _created = TallyMark.objects.select_for_update().get_or_create(pk=1)
         started = timezone.now()
-        changed = Appeal.objects.all()
-        if mark.refreshed_at is not None:
-            changed = changed.filter(updated_at__gte=mark.refreshed_at - MARGIN)
         days = set(
-            changed.annotate(day=TruncDate("received_at"))
+            _changed_since(mark, margin)
+            .annotate(day=TruncDate("received_at"))
             .order_by()
             .values_list("day", flat=True)
             .distinct()
