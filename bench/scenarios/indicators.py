@@ -1,7 +1,8 @@
 """Scenario 4: the deadline indicators and the counts of a year of appeals: p50.
 
 Vikno: vikno.feedback.selectors.indicators (share answered late, complaints per 1000,
-average rating, confirmations: three aggregate queries) and
+average rating, confirmations: sums of the daily tallies after their refresh, and the
+open appeals past their term) and
 vikno.statistics.selectors.appeal_counts by category, executor and territory, for the last
 365 days. Baselines: the same numbers by hand-written SQL (conditional aggregates and a
 GROUP BY) over the same rows. Target: p50 under 300 ms and under 3× the SQL.

@@ -151,11 +151,12 @@ def appeals_of_phone(phone: str, *, open_only: bool, limit: int = 20) -> QuerySe
 # --- executor inbox and supervisor control ------------------------------------------------
 
 INBOX_STATES = (AssignmentState.PENDING, AssignmentState.ACCEPTED, AssignmentState.IN_WORK)
+_ON_AN_OPEN_APPEAL = Q(appeal__status__among=sorted(OPEN_STATUSES))
 
 
 def _active_assignments() -> QuerySet[Assignment]:
     """Assignments someone still owes work on: active, on an appeal that is still open."""
-    return Assignment.objects.filter(ACTIVE_CONDITION, appeal__status__among=sorted(OPEN_STATUSES))
+    return Assignment.objects.filter(ACTIVE_CONDITION, _ON_AN_OPEN_APPEAL)
 
 
 def inbox_assignments(organization_id: int, state: str | None = None) -> QuerySet[Assignment]:
@@ -203,9 +204,7 @@ def inbox_counts(organization_id: int, at: datetime) -> dict[str, CappedCount]:
     backlog of 400 as of 40,000. One query."""
     active = _active_assignments().filter(organization_id=organization_id)
     # A state's count reads that state's rows only (the index on organization and state).
-    in_state = Assignment.objects.filter(
-        organization_id=organization_id, appeal__status__among=sorted(OPEN_STATUSES)
-    )
+    in_state = Assignment.objects.filter(_ON_AN_OPEN_APPEAL, organization_id=organization_id)
     return capped_counts(
         {
             "all": active,
@@ -276,6 +275,3 @@ def appeal_pending_extensions(appeal: Appeal) -> QuerySet[ExtensionRequest]:
         .select_related("assignment__organization", "requested_by")
         .order_by("requested_at", "id")
     )
-
-
-# --- statistics ---------------------------------------------------------------------------

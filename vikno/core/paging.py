@@ -107,9 +107,11 @@ class CappedPage:
 
     @property
     def num_pages(self) -> int | None:
-        if self.count.more:
-            return None
-        return max(1, -(-self.count.value // self.per_page))
+        return None if self.count.more else _pages(self.count.value, self.per_page)
+
+
+def _pages(rows: int, per_page: int) -> int:
+    return max(1, -(-rows // per_page))
 
 
 def _page_number(raw: Any) -> int:
@@ -129,8 +131,7 @@ def capped_page(
     count = capped_count(queryset) if count is None else count
     number = _page_number(page)
     if not count.more:
-        last = max(1, -(-count.value // per_page))
-        number = min(number, last)
+        number = min(number, _pages(count.value, per_page))
     rows = list(queryset[(number - 1) * per_page : number * per_page + 1])
     if not rows and number > 1:
         number, rows = 1, list(queryset[: per_page + 1])
