@@ -287,10 +287,10 @@ def test_over_the_cap_the_tabs_say_more_than_and_the_pages_go_on(client, world, 
     html = response.content.decode()
 
     # 7 open appeals, 3 to pre-process, 1 returned: counted up to 2.
-    assert '<span class="badge" data-count="open" title="more than 2">2+</span>' in html
-    assert '<span class="badge" data-count="preprocess" title="more than 2">2+</span>' in html
+    assert '<span class="badge" data-count="open" title="понад 2">2+</span>' in html
+    assert '<span class="badge" data-count="preprocess" title="понад 2">2+</span>' in html
     assert '<span class="badge" data-count="returned">1</span>' in html
-    assert "More than 2 appeals" in html
+    assert "Понад 2 звернень" in html
     assert response.context["page"].count == CappedCount(2, more=True)
     assert len(response.context["rows"]) == 7  # one page of 25: the page is not capped
     assert 'rel="next"' not in html
@@ -308,7 +308,7 @@ def test_past_the_cap_a_page_shows_its_number_without_a_total(
         response = client.get("/staff/queues/open/", {"page": number})
         html = response.content.decode()
         seen += numbers_in(html)
-        assert f"Page {number}<" in html
+        assert f"Сторінка {number}<" in html
         assert ('rel="next"' in html) == (number < 3)
         assert ('rel="prev"' in html) == (number > 1)
     assert names(board, seen) == sorted(EXPECTED["open"])
